@@ -1,0 +1,122 @@
+# cascadeguard: stop a git push from destroying a database through a migration.
+# GNU Make.  `make`, `make test`, `make sanitize`, `make valgrind`,
+# `make install PREFIX=... DESTDIR=...`.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CFLAGS ?= -O2 -g
+BUILD ?= build
+CG_CORPUS ?= $(abspath ../shared/corpus)
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wwrite-strings
+WERROR ?= -Werror
+
+DEPS = libgit2 sqlite3 jansson inih
+ifeq ($(filter clean fmt-check,$(MAKECMDGOALS)),)
+ifneq ($(shell $(PKG_CONFIG) --atleast-version=1.5 libgit2 && echo ok),ok)
+$(error libgit2 >= 1.5 not found by pkg-config: apt-get install libgit2-dev, or run ./install.sh)
+endif
+ifneq ($(shell $(PKG_CONFIG) --atleast-version=3.37 sqlite3 && echo ok),ok)
+$(error sqlite3 >= 3.37 not found by pkg-config: apt-get install libsqlite3-dev, or run ./install.sh)
+endif
+ifneq ($(shell $(PKG_CONFIG) --exists jansson inih && echo ok),ok)
+$(error jansson or inih not found by pkg-config: apt-get install libjansson-dev libinih-dev, or run ./install.sh)
+endif
+endif
+
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null)
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(DEP_CFLAGS) -Iinclude \
+	$(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+
+LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ = $(BUILD)/obj/main.o
+LIB = $(BUILD)/libcg.a
+BIN = $(BUILD)/cascadeguard
+
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+E2E_SRC = $(wildcard tests/e2e/test_*.c)
+HELPER_SRC = $(wildcard tests/helpers/*.c)
+HELPER_OBJ = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/obj/helpers/%.o)
+TESTS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%) \
+	$(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/e2e_%)
+
+.PHONY: all test check-tests install uninstall clean sanitize valgrind bench \
+	fuzz fmt-check
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/helpers/%.o: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tests/unit_%: tests/unit/%.c $(HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -MMD -MP $(ALL_LDFLAGS) -o $@ \
+		$< $(HELPER_OBJ) $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/e2e_%: tests/e2e/%.c $(HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests -MMD -MP $(ALL_LDFLAGS) -o $@ \
+		$< $(HELPER_OBJ) $(LIB) $(DEP_LIBS) $(TEST_LIBS)
+
+check-tests: $(BIN) $(TESTS)
+
+# Each test binary is a Criterion suite; every one runs even when an
+# earlier one fails, and the target fails if any did.
+test: $(BIN) $(TESTS)
+	@fail=0; for t in $(TESTS); do \
+		echo "== $$t"; \
+		CG_BIN=$(abspath $(BIN)) CG_CORPUS=$(CG_CORPUS) \
+		CG_SRCDIR=$(CURDIR) $$t $(TEST_ARGS) || fail=1; \
+	done; exit $$fail
+
+sanitize:
+	$(MAKE) BUILD=build-sanitize \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" \
+		TEST_ARGS="--jobs 1" test
+
+VALGRIND = valgrind --quiet --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite
+valgrind: $(BIN) $(TESTS)
+	@fail=0; for t in $(filter $(BUILD)/tests/e2e_%,$(TESTS)); do \
+		echo "== $$t (cascadeguard under valgrind)"; \
+		CG_BIN_WRAPPER="$(VALGRIND)" CG_BIN=$(abspath $(BIN)) \
+		CG_CORPUS=$(CG_CORPUS) CG_SRCDIR=$(CURDIR) $$t --jobs 1 || fail=1; \
+	done; exit $$fail
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cascadeguard
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cascadeguard
+
+clean:
+	rm -rf build build-*
+
+fmt-check:
+	clang-format --dry-run --Werror src/*.c include/*.h
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/helpers/*.d $(BUILD)/tests/*.d)

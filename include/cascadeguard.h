@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command layer: one function per subcommand, called by main.c.
+ * Each returns an exit code: 0 clean, 1 error findings, 2 usage or
+ * internal error.
+ */
+#ifndef CG_CASCADEGUARD_H
+#define CG_CASCADEGUARD_H
+
+#define CG_VERSION "0.1.0"
+
+#define CG_EXIT_CLEAN 0
+#define CG_EXIT_FINDINGS 1
+#define CG_EXIT_ERROR 2
+
+struct cg_err;
+
+/*
+ * Subcommands.  argv[0] is the subcommand's name.  On exit code 2 the
+ * reason is in err (code CG_EUSAGE: main.c adds the synopsis); --help
+ * prints the usage to stdout and returns 0.
+ */
+int cmd_check_range(int argc, char **argv, struct cg_err *err);
+
+/* The synopsis of a subcommand, for usage errors and --help. */
+const char *cg_usage(const char *cmd);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Positions and tokens inside SQL text that SQLite has already split:
+ * skipping blanks and comments, line and column of an offset, and the
+ * leading keywords of one statement.  Pure: no I/O, no SQLite.
+ */
+#ifndef CG_SQLTEXT_H
+#define CG_SQLTEXT_H
+
+#include <stddef.h>
+
+/* Offset of the first byte at or after off that is not blank or inside
+ * a comment ("-- ..." to end of line, C-style).  len if none. */
+size_t cg_sql_skip_blank(const char *sql, size_t len, size_t off);
+
+/* 1-based line and column (in bytes) of offset off in sql. */
+void cg_sql_position(const char *sql, size_t off, unsigned *line,
+    unsigned *col);
+
+enum cg_tok_kind {
+	CG_TOK_END,		/* no more tokens */
+	CG_TOK_WORD,		/* keyword or bare identifier */
+	CG_TOK_QUOTED,		/* "x", `x`, [x] identifier */
+	CG_TOK_STRING,		/* 'x' */
+	CG_TOK_NUMBER,
+	CG_TOK_PUNCT		/* one byte: ( ) , ; . and operators */
+};
+
+struct cg_tok {
+	enum cg_tok_kind kind;
+	size_t off;		/* start in the text */
+	size_t len;		/* bytes */
+};
+
+/* The token at or after *pos (blanks and comments skipped); advances *pos. */
+struct cg_tok cg_sql_next_token(const char *sql, size_t len, size_t *pos);
+
+/* 1 when tok is a word equal to kw, ASCII case-insensitively. */
+int cg_tok_is(const char *sql, struct cg_tok tok, const char *kw);
+
+#endif
