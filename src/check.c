@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One check, from a base and a tip to findings: configuration from the
+ * tip, the migrations of both sides in run order, the base history
+ * replayed into a sandbox, the new files checked on top of it, and the
+ * edits to files production already ran.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "config.h"
+#include "err.h"
+#include "migrations.h"
+#include "replay.h"
+#include "sandbox.h"
+#include "util.h"
+#include "banned.h"
+
+#define CG_MAX_CONFIG_BYTES ((size_t)1024 * 1024)	/* SECURITY: .cascadeguard */
+#define CG_MAX_JOURNAL_BYTES ((size_t)16 * 1024 * 1024)	/* SECURITY: _journal.json */
+
+/* The migrations of one side, in run order. */
+struct side_files {
+	struct cg_entry *v;
+	size_t n;
+	struct cg_journal *journals;
+	size_t njournals;
+};
+
+static void
+side_files_release(struct side_files *s)
+{
+	size_t i;
+
+	cg_entries_free(s->v, s->n);
+	for (i = 0; i < s->njournals; i++)
+		cg_journal_release(&s->journals[i]);
+	free(s->journals);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Length of the folder part of path ("a/b.sql" -> 1), 0 for none. */
+static size_t
+dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+/* Read the drizzle journal of every folder that holds a migration. */
+static int
+load_journals(struct side_files *s, struct cg_repo *r,
+    const struct cg_side *side, struct cg_err *err)
+{
+	struct cg_buf path = CG_BUF_INIT;
+	size_t cap = 0;
+	char *dir = NULL;
+	char *json = NULL;
+	size_t len = 0;
+	size_t i, dl;
+	int rc = 0;
+
+	for (i = 0; i < s->n; i++) {
+		dl = dir_len(s->v[i].path);
+		if (i > 0 && dir_len(s->v[i - 1].path) == dl &&
+		    strncmp(s->v[i - 1].path, s->v[i].path, dl) == 0)
+			continue;	/* sorted by path: same folder as before */
+		path.len = 0;
+		rc = cg_buf_add(&path, s->v[i].path, dl, err);
+		if (rc < 0)
+			goto out;
+		rc = cg_buf_puts(&path, dl ? "/meta/_journal.json" :
+		    "meta/_journal.json", err);
+		if (rc < 0)
+			goto out;
+		rc = cg_repo_read_path(&json, &len, r, side, path.data,
+		    CG_MAX_JOURNAL_BYTES, err);
+		if (rc < 0)
+			goto out;
+		if (json == NULL)
+			continue;
+		rc = cg_grow(&s->journals, &cap, s->njournals + 1,
+		    sizeof(*s->journals), err);
+		if (rc < 0)
+			goto out;
+		dir = cg_strndup(s->v[i].path, dl);
+		if (dir == NULL) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+		rc = cg_journal_parse(&s->journals[s->njournals], dir, json,
+		    len, path.data, err);
+		free(dir);
+		dir = NULL;
+		if (rc < 0)
+			goto out;
+		s->njournals++;
+		free(json);
+		json = NULL;
+	}
+out:
+	free(json);
+	cg_buf_release(&path);
+	return rc;
+}
+
+static int
+list_side(struct side_files *s, struct cg_repo *r, const struct cg_side *side,
+    const struct cg_config *cfg, struct cg_err *err)
+{
+	const char *const *globs = cg_default_globs;
+	size_t nglobs = 0;
+	int rc;
+
+	if (cfg->globs.n > 0) {
+		globs = (const char *const *)cfg->globs.v;
+		nglobs = cfg->globs.n;
+	} else {
+		while (cg_default_globs[nglobs] != NULL)
+			nglobs++;
+	}
+	rc = cg_repo_list(&s->v, &s->n, r, side, globs, nglobs, err);
+	if (rc < 0)
+		return rc;
+	rc = load_journals(s, r, side, err);
+	if (rc < 0)
+		return rc;
+	return cg_migrations_sort(s->v, s->n, s->journals, s->njournals, err);
+}
+
+static const struct cg_entry *
+find_path(const struct side_files *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].path, path) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+static const struct cg_entry *
+find_oid(const struct side_files *s, const char *oid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].oid, oid) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+/* Read the tip's .cascadeguard on top of the defaults, then the CLI. */
+static int
+load_config(struct cg_config *cfg, struct cg_repo *r,
+    const struct cg_side *tip, const struct cg_check_opts *opts,
+    struct cg_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	size_t i;
+	int rc = 0;
+
+	if (opts->use_repo_config) {
+		rc = cg_repo_read_path(&text, &len, r, tip, ".cascadeguard",
+		    CG_MAX_CONFIG_BYTES, err);
+		if (rc < 0)
+			goto out;
+		if (text != NULL) {
+			rc = cg_config_parse_ini(cfg, text, len,
+			    ".cascadeguard", err);
+			if (rc < 0)
+				goto out;
+		}
+	}
+	if (opts->cli_globs != NULL && opts->cli_globs->n > 0) {
+		cg_strvec_release(&cfg->globs);
+		for (i = 0; i < opts->cli_globs->n; i++) {
+			rc = cg_strvec_push(&cfg->globs, opts->cli_globs->v[i],
+			    err);
+			if (rc < 0)
+				goto out;
+		}
+	}
+	if (opts->cli_target_set) {
+		cfg->target = opts->cli_target;
+		cfg->target_set = 1;
+	}
+out:
+	free(text);
+	return rc;
+}
+
+/* 1-based line of offset off. */
+static unsigned
+line_of(const char *data, size_t off)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (data[i] == '\n')
+			line++;
+	return line;
+}
+
+/* Offset of the first byte where data stops being valid UTF-8. */
+static size_t
+utf8_bad_offset(const char *data, size_t len)
+{
+	size_t lo = 0, hi = len;
+
+	/* Valid prefixes are monotone, so bisect on validity. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (cg_utf8_valid(data, mid))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	/* lo is the longest valid prefix, possibly cut inside a sequence */
+	while (lo > 0 && ((unsigned char)data[lo] & 0xc0) == 0x80)
+		lo--;
+	return lo;
+}
+
+static int
+refuse(struct cg_findings *out, const struct cg_entry *e, unsigned line,
+    struct cg_err *err, const char *why)
+{
+	struct cg_finding *f;
+	int rc;
+
+	rc = cg_findings_push(&f, out, CG_RULE_FILE_REFUSED, err,
+	    "migration file refused: %s", why);
+	if (rc < 0)
+		return rc;
+	rc = cg_finding_set_where(f, NULL, e->path, line, line ? 1 : 0, line,
+	    NULL, 0, err);
+	if (rc < 0)
+		return rc;
+	return cg_finding_set_str(&f->help, "migrations must be plain UTF-8 "
+	    "SQL text files committed as regular files, within the size limit "
+	    "(max-file-size in .cascadeguard)", err);
+}
+
+/*
+ * Load a file's text.  *data stays NULL when the file is refused (a
+ * finding, or for history files a warning); < 0 only for tool errors.
+ */
+static int
+load_file(char **data, size_t *len, struct cg_findings *out,
+    struct cg_repo *r, const struct cg_entry *e, const struct cg_config *cfg,
+    int is_new, struct cg_err *err)
+{
+	struct cg_err rerr = CG_ERR_INIT;
+	char why[CG_ERR_MSG_BYTES + 64];
+	const char *nul;
+	size_t bad;
+	int rc;
+
+	*data = NULL;
+	if (e->kind != CG_ENTRY_BLOB) {
+		/* SECURITY: never follow a symlink or enter a submodule */
+		snprintf(why, sizeof(why), "it is a %s, not a regular file",
+		    e->kind == CG_ENTRY_SYMLINK ? "symbolic link" :
+		    e->kind == CG_ENTRY_SUBMODULE ? "submodule" : "special entry");
+		goto refused;
+	}
+	if (e->size > cfg->max_file_bytes) {
+		snprintf(why, sizeof(why), "it is %zu bytes, more than the "
+		    "limit of %zu", e->size, cfg->max_file_bytes);
+		goto refused;
+	}
+	rc = cg_repo_read_blob(data, len, r, e->oid, cfg->max_file_bytes,
+	    &rerr);
+	if (rc == CG_EINPUT) {
+		/* SECURITY: the size check is made before loading the blob */
+		snprintf(why, sizeof(why), "%s", rerr.msg);
+		goto refused;
+	}
+	if (rc < 0) {
+		*err = rerr;
+		return rc;
+	}
+	nul = memchr(*data, '\0', *len);
+	if (nul != NULL) {
+		snprintf(why, sizeof(why), "binary content (a NUL byte at "
+		    "line %u)", line_of(*data, (size_t)(nul - *data)));
+		goto refused_loaded;
+	}
+	if (!cg_utf8_valid(*data, *len)) {
+		bad = utf8_bad_offset(*data, *len);
+		snprintf(why, sizeof(why), "not valid UTF-8 (at line %u)",
+		    line_of(*data, bad));
+		goto refused_loaded;
+	}
+	return 0;
+
+refused_loaded:
+	free(*data);
+	*data = NULL;
+refused:
+	if (is_new)
+		return refuse(out, e, 0, err, why);
+	{
+		struct cg_finding *f;
+
+		rc = cg_findings_push(&f, out, CG_RULE_HISTORY_REPLAY_FAILS,
+		    err, "already applied migration not replayed: %s", why);
+		if (rc < 0)
+			return rc;
+		return cg_finding_set_where(f, NULL, e->path, 0, 0, 0, NULL,
+		    0, err);
+	}
+}
+
+/* Findings for base files the tip edits, deletes or renames. */
+static int
+report_changed(struct cg_findings *out, const struct side_files *base,
+    const struct side_files *tip, struct cg_err *err)
+{
+	const struct cg_entry *t, *moved;
+	struct cg_finding *f;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < base->n; i++) {
+		const struct cg_entry *b = &base->v[i];
+
+		t = find_path(tip, b->path);
+		if (t != NULL && strcmp(t->oid, b->oid) == 0)
+			continue;
+		if (t != NULL) {
+			rc = cg_findings_push(&f, out,
+			    CG_RULE_APPLIED_MIGRATION_CHANGED, err,
+			    "already applied migration edited: production "
+			    "ran the old text, so the new text never runs there");
+		} else {
+			moved = find_oid(tip, b->oid);
+			if (moved != NULL && find_path(base, moved->path) == NULL)
+				rc = cg_findings_push(&f, out,
+				    CG_RULE_APPLIED_MIGRATION_CHANGED, err,
+				    "already applied migration renamed to '%s': "
+				    "tools that record applied names run it again",
+				    moved->path);
+			else
+				rc = cg_findings_push(&f, out,
+				    CG_RULE_APPLIED_MIGRATION_CHANGED, err,
+				    "already applied migration deleted: "
+				    "production keeps what it did, new databases "
+				    "no longer get it");
+		}
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_where(f, NULL, b->path, 0, 0, 0, NULL, 0,
+		    err);
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_str(&f->help, "leave applied migrations "
+		    "as they are and put the change in a new migration file",
+		    err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* New files that sort before the newest file the base already has. */
+static int
+report_out_of_order(struct cg_findings *out, const struct side_files *base,
+    const struct side_files *tip, struct cg_err *err)
+{
+	struct cg_finding *f;
+	size_t i, last = 0;
+	int have_last = 0;
+	int rc;
+
+	for (i = 0; i < tip->n; i++) {
+		if (find_path(base, tip->v[i].path) != NULL) {
+			last = i;
+			have_last = 1;
+		}
+	}
+	if (!have_last)
+		return 0;
+	for (i = 0; i < last; i++) {
+		if (find_path(base, tip->v[i].path) != NULL)
+			continue;
+		rc = cg_findings_push(&f, out, CG_RULE_OUT_OF_ORDER, err,
+		    "new migration sorts before '%s', which is already "
+		    "applied: some tools skip it, others run it out of order",
+		    tip->v[last].path);
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_where(f, NULL, tip->v[i].path, 0, 0, 0,
+		    NULL, 0, err);
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_str(&f->help, "give the file a name that "
+		    "sorts after every applied migration", err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Apply the configured severities, dropping findings turned off. */
+static void
+apply_severities(struct cg_findings *fs, const struct cg_config *cfg)
+{
+	size_t i, j = 0;
+	int sev;
+
+	for (i = 0; i < fs->n; i++) {
+		sev = cg_config_severity(cfg, fs->v[i].rule);
+		if (sev == CG_SEV_OFF) {
+			cg_finding_release(&fs->v[i]);
+			continue;
+		}
+		fs->v[i].severity = (enum cg_severity)sev;
+		if (j != i)
+			fs->v[j] = fs->v[i];
+		j++;
+	}
+	fs->n = j;
+}
+
+int
+cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
+    struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
+    const struct cg_check_opts *opts, struct cg_err *err)
+{
+	struct cg_sandbox_opts sbo = CG_SANDBOX_OPTS_INIT;
+	struct cg_findings found = CG_FINDINGS_INIT;
+	struct side_files bs = { 0 }, ts = { 0 };
+	struct cg_sandbox *sb = NULL;
+	struct cg_config cfg;
+	struct cg_source src;
+	char *data = NULL;
+	size_t len = 0;
+	size_t i;
+	int rc;
+
+	cg_config_init(&cfg);
+	memset(stats, 0, sizeof(*stats));
+	rc = load_config(&cfg, r, tip, opts, err);
+	if (rc < 0)
+		goto out;
+	stats->target = cfg.target;
+	rc = list_side(&bs, r, base, &cfg, err);
+	if (rc < 0)
+		goto out;
+	rc = list_side(&ts, r, tip, &cfg, err);
+	if (rc < 0)
+		goto out;
+
+	rc = report_changed(&found, &bs, &ts, err);
+	if (rc < 0)
+		goto out;
+	rc = report_out_of_order(&found, &bs, &ts, err);
+	if (rc < 0)
+		goto out;
+
+	sbo.heap_limit_bytes = cfg.heap_limit_bytes;
+	sbo.time_budget_ms = cfg.time_budget_ms;
+	rc = cg_sandbox_open(&sb, &sbo, err);
+	if (rc < 0)
+		goto out;
+
+	for (i = 0; i < bs.n; i++) {
+		rc = load_file(&data, &len, &found, r, &bs.v[i], &cfg, 0, err);
+		if (rc < 0)
+			goto out;
+		if (data == NULL)
+			continue;
+		src.set = NULL;
+		src.path = bs.v[i].path;
+		src.data = data;
+		src.len = len;
+		rc = cg_replay_history(sb, &src, &found, err);
+		if (rc < 0)
+			goto out;
+		stats->nhistory++;
+		free(data);
+		data = NULL;
+	}
+
+	for (i = 0; i < ts.n; i++) {
+		if (find_path(&bs, ts.v[i].path) != NULL)
+			continue;
+		stats->nnew++;
+		rc = load_file(&data, &len, &found, r, &ts.v[i], &cfg, 1, err);
+		if (rc < 0)
+			goto out;
+		if (data == NULL)
+			continue;
+		src.set = NULL;
+		src.path = ts.v[i].path;
+		src.data = data;
+		src.len = len;
+		rc = cg_replay_check(sb, &cfg, &src, &found, err);
+		if (rc < 0)
+			goto out;
+		free(data);
+		data = NULL;
+	}
+
+	apply_severities(&found, &cfg);
+	cg_findings_sort(&found);
+	rc = cg_findings_move(out, &found, err);
+out:
+	free(data);
+	cg_sandbox_free(sb);
+	side_files_release(&ts);
+	side_files_release(&bs);
+	cg_findings_release(&found);
+	cg_config_release(&cfg);
+	return rc;
+}

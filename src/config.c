@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration: the defaults and the repository's `.cascadeguard` INI
+ * text (read with inih) merged into one struct cg_config.  A parse either
+ * applies completely or leaves the config as it was.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "err.h"
+#include "finding.h"
+#include "util.h"
+#include "banned.h"
+
+#define CG_MAX_FILE_SIZE_LIMIT ((unsigned long long)1024 * 1024 * 1024)
+
+/*
+ * inih reads lines into a buffer of its compile-time INI_MAX_LINE bytes
+ * (200 in Debian's build) and splits longer ones silently; we refuse
+ * them instead.  The reader must return less than `num` - 1 bytes.
+ */
+#define CG_INI_MAX_LINE 200
+
+void
+cg_config_init(struct cg_config *c)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->target = CG_TARGET_D1;
+	c->target_set = 0;
+	c->fk_on = 1;
+	for (i = 0; i < CG_RULE__COUNT; i++)
+		c->severity[i] = CG_SEV_DEFAULT;
+	c->max_file_bytes = CG_DEFAULT_MAX_FILE_BYTES;
+	c->heap_limit_bytes = CG_DEFAULT_HEAP_BYTES;
+	c->time_budget_ms = CG_DEFAULT_TIME_BUDGET_MS;
+}
+
+void
+cg_config_release(struct cg_config *c)
+{
+	if (c == NULL)
+		return;
+	cg_strvec_release(&c->globs);
+}
+
+int
+cg_config_parse_target(enum cg_target_kind *out, const char *s,
+    struct cg_err *err)
+{
+	if (strcmp(s, "d1") == 0) {
+		*out = CG_TARGET_D1;
+		return 0;
+	}
+	if (strcmp(s, "sqlite") == 0) {
+		*out = CG_TARGET_SQLITE;
+		return 0;
+	}
+	return cg_err_set(err, CG_EINPUT,
+	    "unknown target '%s' (expected d1 or sqlite)", s);
+}
+
+const char *
+cg_target_name(enum cg_target_kind t)
+{
+	return t == CG_TARGET_SQLITE ? "sqlite" : "d1";
+}
+
+int
+cg_config_severity(const struct cg_config *c, enum cg_rule rule)
+{
+	if ((int)rule < 0 || rule >= CG_RULE__COUNT)
+		return CG_SEV_OFF;
+	if (c == NULL || c->severity[rule] == CG_SEV_DEFAULT)
+		return (int)cg_rule_info(rule)->severity;
+	return c->severity[rule];
+}
+
+/* State of one parse: the text being read and what it has set so far. */
+struct ini_state {
+	const char *text;	/* not NUL-terminated */
+	size_t len;
+	size_t off;		/* next byte the reader hands to inih */
+	unsigned lineno;	/* line most recently handed to inih */
+	const char *origin;
+	struct cg_config next;	/* scalars of the result; globs unused */
+	struct cg_strvec globs;	/* globs of this parse */
+	int globs_seen;		/* a `migrations` key was read */
+	unsigned err_line;	/* first error found by us, 0 if none */
+	struct cg_err *err;
+};
+
+/*
+ * Record the first error of the parse ("origin:LINE: what 'name' in
+ * [section]"); later ones are dropped.  Returns 0, inih's "error".
+ */
+static int
+fail(struct ini_state *st, const char *what, const char *name,
+    const char *section)
+{
+	if (st->err_line != 0)
+		return 0;
+	st->err_line = st->lineno;
+	if (name != NULL && section != NULL)
+		cg_err_set(st->err, CG_EINPUT, "%s:%u: %s '%s' in [%s]",
+		    st->origin, st->lineno, what, name, section);
+	else if (name != NULL)
+		cg_err_set(st->err, CG_EINPUT, "%s:%u: %s '%s'", st->origin,
+		    st->lineno, what, name);
+	else
+		cg_err_set(st->err, CG_EINPUT, "%s:%u: %s", st->origin,
+		    st->lineno, what);
+	return 0;
+}
+
+static int
+fail_value(struct ini_state *st, const char *name, const char *value,
+    const char *expected)
+{
+	if (st->err_line != 0)
+		return 0;
+	st->err_line = st->lineno;
+	cg_err_set(st->err, CG_EINPUT, "%s:%u: invalid value '%s' for '%s' "
+	    "(expected %s)", st->origin, st->lineno, value, name, expected);
+	return 0;
+}
+
+/*
+ * Refuse a section line ("[x]" after blanks) naming an unknown section
+ * here, since inih calls the handler only for keys: an empty unknown
+ * section would pass unseen.  Returns -1 (error recorded) or 0.
+ */
+static int
+check_section_line(struct ini_state *st, const char *line, size_t len)
+{
+	size_t i = 0, end;
+	char name[CG_INI_MAX_LINE];
+
+	if (st->lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;	/* inih skips a UTF-8 BOM */
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i >= len || line[i] != '[')
+		return 0;
+	for (end = i + 1; end < len && line[end] != ']'; end++)
+		;
+	if (end >= len)
+		return 0;	/* inih reports the syntax error */
+	memcpy(name, line + i + 1, end - i - 1);
+	name[end - i - 1] = '\0';
+	if (strcmp(name, "cascadeguard") == 0 || strcmp(name, "rules") == 0)
+		return 0;
+	if (st->err_line == 0) {
+		st->err_line = st->lineno;
+		cg_err_set(st->err, CG_EINPUT, "%s:%u: unknown section [%s]",
+		    st->origin, st->lineno, name);
+	}
+	return -1;
+}
+
+/*
+ * fgets over the buffer: one whole line per call, so the line count is
+ * exact (the handler has no line number in this inih build).  The text
+ * has been checked for NUL bytes, which inih would take as line ends.
+ */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct ini_state *st = stream;
+	const char *nl;
+	size_t n;
+
+	if (st->off >= st->len || st->err_line != 0)
+		return NULL;
+	nl = memchr(st->text + st->off, '\n', st->len - st->off);
+	n = nl ? (size_t)(nl - (st->text + st->off)) + 1 : st->len - st->off;
+	st->lineno++;
+	/* SECURITY: never let inih split a long line into two lines. */
+	if (num < 3 || n > (size_t)num - 3 || n >= CG_INI_MAX_LINE - 3) {
+		fail(st, "line too long", NULL, NULL);
+		return NULL;
+	}
+	memcpy(str, st->text + st->off, n);
+	str[n] = '\0';
+	st->off += n;
+	if (check_section_line(st, str, n) < 0)
+		return NULL;
+	return str;
+}
+
+static int
+parse_bool(int *out, const char *v)
+{
+	if (strcmp(v, "on") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* "BYTES[k|K|m|M]", 0 < value <= 1 GiB. */
+static int
+parse_size(size_t *out, const char *v)
+{
+	unsigned long long n, mult = 1;
+	char *end;
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;	/* strtoull would take "-1" or " 1" */
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || end == v)
+		return -1;
+	if (*end == 'k' || *end == 'K') {
+		mult = 1024;
+		end++;
+	} else if (*end == 'm' || *end == 'M') {
+		mult = 1024 * 1024;
+		end++;
+	}
+	if (*end != '\0')
+		return -1;
+	if (n == 0 || n > CG_MAX_FILE_SIZE_LIMIT / mult)
+		return -1;
+	n *= mult;
+	if (n > SIZE_MAX)
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+static int
+parse_severity(int *out, const char *v)
+{
+	if (strcmp(v, "error") == 0)
+		*out = CG_SEV_ERROR;
+	else if (strcmp(v, "warning") == 0)
+		*out = CG_SEV_WARNING;
+	else if (strcmp(v, "note") == 0)
+		*out = CG_SEV_NOTE;
+	else if (strcmp(v, "off") == 0)
+		*out = CG_SEV_OFF;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+main_key(struct ini_state *st, const char *name, const char *value)
+{
+	enum cg_target_kind t;
+
+	if (strcmp(name, "migrations") == 0) {
+		if (value[0] == '\0')
+			return fail_value(st, name, value, "a glob");
+		st->globs_seen = 1;
+		if (cg_strvec_push(&st->globs, value, st->err) < 0) {
+			st->err_line = st->lineno;
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(name, "target") == 0) {
+		if (strcmp(value, "d1") == 0)
+			t = CG_TARGET_D1;
+		else if (strcmp(value, "sqlite") == 0)
+			t = CG_TARGET_SQLITE;
+		else
+			return fail_value(st, name, value, "d1 or sqlite");
+		st->next.target = t;
+		st->next.target_set = 1;
+		return 1;
+	}
+	if (strcmp(name, "foreign-keys") == 0) {
+		if (parse_bool(&st->next.fk_on, value) < 0)
+			return fail_value(st, name, value, "on or off");
+		return 1;
+	}
+	if (strcmp(name, "max-file-size") == 0) {
+		if (parse_size(&st->next.max_file_bytes, value) < 0)
+			return fail_value(st, name, value,
+			    "1 to 1073741824 bytes, with an optional k or M");
+		return 1;
+	}
+	return fail(st, "unknown key", name, "cascadeguard");
+}
+
+static int
+rules_key(struct ini_state *st, const char *name, const char *value)
+{
+	int rule = cg_rule_lookup(name);
+
+	if (rule < 0)
+		return fail(st, "unknown rule", name, "rules");
+	if (parse_severity(&st->next.severity[rule], value) < 0)
+		return fail_value(st, name, value,
+		    "error, warning, note or off");
+	return 1;
+}
+
+/* inih's handler: nonzero means OK. */
+static int
+on_key(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct ini_state *st = user;
+
+	if (st->err_line != 0)
+		return 0;
+	if (value == NULL)
+		value = "";
+	if (strcmp(section, "cascadeguard") == 0)
+		return main_key(st, name, value);
+	if (strcmp(section, "rules") == 0)
+		return rules_key(st, name, value);
+	if (section[0] == '\0')
+		return fail(st, "key outside a section:", name, NULL);
+	/* Only reached if a section line escaped check_section_line. */
+	st->err_line = st->lineno;
+	cg_err_set(st->err, CG_EINPUT, "%s:%u: unknown section [%s]",
+	    st->origin, st->lineno, section);
+	return 0;
+}
+
+int
+cg_config_parse_ini(struct cg_config *c, const char *text, size_t len,
+    const char *origin, struct cg_err *err)
+{
+	struct ini_state st;
+	const char *nul;
+	unsigned line;
+	size_t i;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	st.text = text;
+	st.len = len;
+	st.origin = origin;
+	st.err = err;
+	st.next = *c;
+	st.next.globs = (struct cg_strvec)CG_STRVEC_INIT;
+
+	nul = len ? memchr(text, '\0', len) : NULL;
+	if (nul != NULL) {
+		line = 1;
+		for (i = 0; i < (size_t)(nul - text); i++)
+			line += text[i] == '\n';
+		return cg_err_set(err, CG_EINPUT, "%s:%u: NUL byte", origin,
+		    line);
+	}
+	rc = ini_parse_stream(read_line, &st, on_key, &st);
+	if (rc < 0 && st.err_line == 0) {
+		rc = cg_err_set(err, CG_ENOMEM, "cannot parse '%s'", origin);
+		goto out;
+	}
+	if (rc > 0 && (st.err_line == 0 || (unsigned)rc < st.err_line)) {
+		rc = cg_err_set(err, CG_EINPUT, "%s:%d: syntax error", origin,
+		    rc);
+		goto out;
+	}
+	if (st.err_line != 0) {
+		rc = err != NULL && err->code < 0 ? err->code : CG_EINPUT;
+		goto out;
+	}
+	rc = 0;
+	/* Success: the first `migrations` replaces, the rest appended. */
+	if (st.globs_seen) {
+		cg_strvec_release(&c->globs);
+		c->globs = st.globs;
+		st.globs = (struct cg_strvec)CG_STRVEC_INIT;
+	}
+	st.next.globs = c->globs;
+	*c = st.next;
+out:
+	cg_strvec_release(&st.globs);
+	return rc;
+}

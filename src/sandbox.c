@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The locked-down in-memory database that untrusted migrations run in.
+ * Every limit on untrusted SQL lives here: database configuration,
+ * SQLite's limits, the authorizer's denials, the heap limit and the
+ * per-file time budget.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "sandbox.h"
+#include "sandbox_db.h"
+#include "util.h"
+#include "banned.h"
+
+#define CG_DENIAL_BYTES 256
+#define CG_PROGRESS_OPS 1000	/* VM instructions between budget checks */
+
+struct cg_sandbox {
+	sqlite3 *db;
+	struct cg_sandbox_opts opts;
+	cg_sandbox_observer observer;
+	void *observer_payload;
+	char denial[CG_DENIAL_BYTES];	/* empty when nothing was denied */
+	struct timespec deadline;	/* CLOCK_MONOTONIC */
+	int budget_armed;		/* cg_sandbox_budget_start was called */
+	int budget_suspended;		/* the tool's own queries run */
+	int budget_hit;
+};
+
+/*
+ * Pragmas a migration may run.  Everything else is denied, including
+ * unknown names (SQLite would ignore them silently; D1 denies them too).
+ */
+static const char *const allowed_pragmas[] = {
+	"application_id",
+	"auto_vacuum",
+	"busy_timeout",
+	"cache_size",
+	"defer_foreign_keys",
+	"encoding",		/* read only: see pragma_denied */
+	"foreign_key_check",
+	"foreign_key_list",
+	"foreign_keys",
+	"index_info",
+	"index_list",
+	"index_xinfo",
+	"integrity_check",
+	"journal_mode",		/* always "memory" here */
+	"legacy_alter_table",
+	"optimize",
+	"page_count",		/* read only; sqlite3_serialize runs it */
+	"page_size",
+	"quick_check",
+	"recursive_triggers",
+	"synchronous",
+	"table_info",
+	"table_list",
+	"table_xinfo",
+	"user_version",
+};
+
+/*
+ * SECURITY: functions that reach outside the database.  load_extension
+ * runs native code; readfile/writefile/edit (shell extensions) touch
+ * files and processes; fts3_tokenizer with two arguments installs a
+ * function pointer.
+ */
+static const char *const denied_functions[] = {
+	"edit",
+	"fts3_tokenizer",
+	"load_extension",
+	"readfile",
+	"writefile",
+};
+
+static void
+set_denial(struct cg_sandbox *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_denial(struct cg_sandbox *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	/* Truncation is fine: the reason is for people. */
+	(void)vsnprintf(sb->denial, sizeof(sb->denial), fmt, ap);
+	va_end(ap);
+}
+
+static int
+name_in(const char *name, const char *const *list, size_t n)
+{
+	size_t i;
+
+	if (name == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (cg_ident_eq(name, list[i]))
+			return 1;
+	return 0;
+}
+
+/* 1 (with the reason recorded) when PRAGMA name [= arg] is denied. */
+static int
+pragma_denied(struct cg_sandbox *sb, const char *name, const char *arg)
+{
+	if (name == NULL) {
+		set_denial(sb, "this PRAGMA is not allowed in the sandbox");
+		return 1;
+	}
+	/* SECURITY: writable_schema lets SQL corrupt sqlite_schema. */
+	if (cg_ident_eq(name, "writable_schema")) {
+		set_denial(sb, "PRAGMA writable_schema is not allowed in the "
+		    "sandbox");
+		return 1;
+	}
+	if (cg_ident_eq(name, "encoding") && arg != NULL) {
+		set_denial(sb, "setting PRAGMA encoding is not allowed in the "
+		    "sandbox");
+		return 1;
+	}
+	/*
+	 * SECURITY: an allow-list, because other pragmas switch off checks
+	 * (ignore_check_constraints, trusted_schema), move data to disk
+	 * (temp_store, mmap_size) or tamper with the file format
+	 * (schema_version).
+	 */
+	if (!name_in(name, allowed_pragmas,
+	    sizeof(allowed_pragmas) / sizeof(*allowed_pragmas))) {
+		set_denial(sb, "PRAGMA %s is not allowed in the sandbox", name);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+authorize(void *payload, int action, const char *a1, const char *a2,
+    const char *db, const char *trigger)
+{
+	struct cg_sandbox *sb = payload;
+
+	switch (action) {
+	case SQLITE_ATTACH:
+		/*
+		 * SECURITY: ATTACH opens any file the server can reach, to
+		 * read or write it; VACUUM INTO attaches internally, so this
+		 * denies it too.
+		 */
+		set_denial(sb, "ATTACH is not allowed in the sandbox (it could "
+		    "read or write files on the server)");
+		return SQLITE_DENY;
+	case SQLITE_DETACH:
+		set_denial(sb, "DETACH is not allowed in the sandbox");
+		return SQLITE_DENY;
+	case SQLITE_FUNCTION:
+		if (name_in(a2, denied_functions, sizeof(denied_functions) /
+		    sizeof(*denied_functions))) {
+			set_denial(sb, "function %s() is not allowed in the "
+			    "sandbox (it could reach files or load code on the "
+			    "server)", a2);
+			return SQLITE_DENY;
+		}
+		break;
+	case SQLITE_PRAGMA:
+		if (pragma_denied(sb, a1, a2))
+			return SQLITE_DENY;
+		break;
+	default:
+		break;
+	}
+	if (sb->observer != NULL &&
+	    sb->observer(action, a1, a2, db, trigger, sb->observer_payload) != 0)
+		return SQLITE_DENY;
+	return SQLITE_OK;
+}
+
+static int
+deadline_passed(const struct cg_sandbox *sb)
+{
+	struct timespec now;
+
+	if (!sb->budget_armed)
+		return 0;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 1;	/* no clock: fail closed */
+	if (now.tv_sec != sb->deadline.tv_sec)
+		return now.tv_sec > sb->deadline.tv_sec;
+	return now.tv_nsec >= sb->deadline.tv_nsec;
+}
+
+/* SECURITY: stops a statement that loops (recursive CTE, trigger storm). */
+static int
+on_progress(void *payload)
+{
+	struct cg_sandbox *sb = payload;
+
+	if (sb->budget_suspended)
+		return 0;
+	if (sb->budget_hit || deadline_passed(sb)) {
+		sb->budget_hit = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+db_config(sqlite3 *db, int op, int on, const char *what, struct cg_err *err)
+{
+	int rc;
+
+	rc = sqlite3_db_config(db, op, on, (int *)NULL);
+	if (rc != SQLITE_OK)
+		return cg_err_set(err, CG_ESQL, "cannot configure the sandbox "
+		    "(%s): %s", what, sqlite3_errstr(rc));
+	return 0;
+}
+
+/*
+ * Open and lock down a database; when data is not NULL, it becomes the
+ * main database (sqlite3_deserialize takes it, even on failure).  The
+ * authorizer goes on last: deserializing runs an internal ATTACH.
+ */
+static int
+sandbox_new(struct cg_sandbox **out, const struct cg_sandbox_opts *opts,
+    unsigned char *data, sqlite3_int64 size, struct cg_err *err)
+{
+	struct cg_sandbox *sb = NULL;
+	char *msg = NULL;
+	int rc;
+
+	sb = calloc(1, sizeof(*sb));
+	if (sb == NULL) {
+		sqlite3_free(data);
+		return cg_err_nomem(err);
+	}
+	sb->opts = *opts;
+
+	/* SECURITY: a plain ":memory:" name, no URI: nothing names a file. */
+	rc = sqlite3_open_v2(":memory:", &sb->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(data);
+		rc = rc == SQLITE_NOMEM ? cg_err_nomem(err) :
+		    cg_err_set(err, CG_ESQL, "cannot open the sandbox: %s",
+		    sqlite3_errstr(rc));
+		goto out;
+	}
+
+	/* SECURITY: no writes to sqlite_schema or sqlite_dbpage, no
+	 * corrupting the file format. */
+	rc = db_config(sb->db, SQLITE_DBCONFIG_DEFENSIVE, 1, "defensive", err);
+	/* SECURITY: functions and virtual tables named by a schema (a view,
+	 * a trigger, a default) run only if marked innocuous. */
+	if (rc == 0)
+		rc = db_config(sb->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
+		    "trusted schema", err);
+	/* SECURITY: load_extension() would run native code. */
+	if (rc == 0)
+		rc = db_config(sb->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+		    "load extension", err);
+	/* SECURITY: fts3_tokenizer(name, ptr) would install a pointer. */
+	if (rc == 0)
+		rc = db_config(sb->db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0,
+		    "fts3 tokenizer", err);
+	/* Migrations create triggers and views; they must keep working. */
+	if (rc == 0)
+		rc = db_config(sb->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1,
+		    "triggers", err);
+	if (rc == 0)
+		rc = db_config(sb->db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, "views",
+		    err);
+	if (rc < 0) {
+		sqlite3_free(data);
+		goto out;
+	}
+
+	/* SECURITY: temporary tables and sort files never reach the disk. */
+	rc = sqlite3_exec(sb->db, "PRAGMA temp_store=MEMORY", NULL, NULL,
+	    &msg);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(data);
+		rc = cg_err_set(err, CG_ESQL, "cannot configure the sandbox: "
+		    "%s", msg != NULL ? msg : sqlite3_errstr(rc));
+		goto out;
+	}
+
+	/* SECURITY: ATTACH of any file, even the internal one of VACUUM INTO. */
+	sqlite3_limit(sb->db, SQLITE_LIMIT_ATTACHED, 0);
+	/* SECURITY: bound the memory and time one statement can ask for. */
+	sqlite3_limit(sb->db, SQLITE_LIMIT_SQL_LENGTH, 8 * 1024 * 1024);
+	sqlite3_limit(sb->db, SQLITE_LIMIT_LENGTH, 64 * 1024 * 1024);
+	sqlite3_limit(sb->db, SQLITE_LIMIT_COLUMN, 2000);
+	/* SECURITY: deep expressions overflow the parser's stack. */
+	sqlite3_limit(sb->db, SQLITE_LIMIT_EXPR_DEPTH, 1000);
+	sqlite3_limit(sb->db, SQLITE_LIMIT_COMPOUND_SELECT, 500);
+	/* SECURITY: recursive triggers as a stack or time bomb. */
+	sqlite3_limit(sb->db, SQLITE_LIMIT_TRIGGER_DEPTH, 100);
+	sqlite3_limit(sb->db, SQLITE_LIMIT_VARIABLE_NUMBER, 1000);
+	/* SECURITY: LIKE patterns with many wildcards are exponential. */
+	sqlite3_limit(sb->db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 50000);
+	/* SECURITY: a migration cannot exhaust the server's memory
+	 * (process-wide: every sandbox shares it). */
+	if (opts->heap_limit_bytes > 0)
+		(void)sqlite3_hard_heap_limit64(opts->heap_limit_bytes);
+
+	if (data != NULL) {
+		rc = sqlite3_deserialize(sb->db, "main", data, size, size,
+		    SQLITE_DESERIALIZE_FREEONCLOSE |
+		    SQLITE_DESERIALIZE_RESIZEABLE);
+		if (rc != SQLITE_OK) {
+			rc = rc == SQLITE_NOMEM ? cg_err_nomem(err) :
+			    cg_err_set(err, CG_ESQL, "cannot copy the sandbox: "
+			    "%s", sqlite3_errmsg(sb->db));
+			goto out;
+		}
+	}
+
+	/* SECURITY: time budget, checked every CG_PROGRESS_OPS VM steps. */
+	sqlite3_progress_handler(sb->db, CG_PROGRESS_OPS, on_progress, sb);
+	/* SECURITY: ATTACH, file functions and most pragmas are denied. */
+	rc = sqlite3_set_authorizer(sb->db, authorize, sb);
+	if (rc != SQLITE_OK) {
+		rc = cg_err_set(err, CG_ESQL, "cannot install the authorizer: "
+		    "%s", sqlite3_errstr(rc));
+		goto out;
+	}
+	rc = 0;
+	*out = sb;
+	sb = NULL;
+out:
+	sqlite3_free(msg);
+	cg_sandbox_free(sb);
+	return rc;
+}
+
+int
+cg_sandbox_open(struct cg_sandbox **out, const struct cg_sandbox_opts *opts,
+    struct cg_err *err)
+{
+	struct cg_sandbox_opts defaults = CG_SANDBOX_OPTS_INIT;
+
+	return sandbox_new(out, opts != NULL ? opts : &defaults, NULL, 0, err);
+}
+
+void
+cg_sandbox_free(struct cg_sandbox *sb)
+{
+	if (sb == NULL)
+		return;
+	(void)sqlite3_close_v2(sb->db);
+	free(sb);
+}
+
+int
+cg_sandbox_clone(struct cg_sandbox **out, struct cg_sandbox *sb,
+    struct cg_err *err)
+{
+	cg_sandbox_observer saved = sb->observer;
+	int suspended = sb->budget_suspended;
+	unsigned char *data;
+	sqlite3_int64 size = 0;
+
+	/* The tool's own query: not classified, not interrupted. */
+	sb->observer = NULL;
+	sb->budget_suspended = 1;
+	/* Without SQLITE_SERIALIZE_NOCOPY: a sqlite3_malloc64 copy we own. */
+	data = sqlite3_serialize(sb->db, "main", &size, 0);
+	sb->observer = saved;
+	sb->budget_suspended = suspended;
+	if (data == NULL && size > 0)
+		return cg_err_nomem(err);
+	/* An empty database serializes to nothing: a fresh one is a copy. */
+	return sandbox_new(out, &sb->opts, data, size, err);
+}
+
+void
+cg_sandbox_set_observer(struct cg_sandbox *sb, cg_sandbox_observer fn,
+    void *payload)
+{
+	sb->observer = fn;
+	sb->observer_payload = payload;
+}
+
+const char *
+cg_sandbox_denial(const struct cg_sandbox *sb)
+{
+	return sb->denial[0] != '\0' ? sb->denial : NULL;
+}
+
+void
+cg_sandbox_clear_denial(struct cg_sandbox *sb)
+{
+	sb->denial[0] = '\0';
+}
+
+void
+cg_sandbox_budget_start(struct cg_sandbox *sb)
+{
+	struct timespec now;
+	long long ns;
+
+	sb->budget_hit = 0;
+	sb->budget_suspended = 0;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0) {
+		now.tv_sec = 0;
+		now.tv_nsec = 0;
+	}
+	ns = (long long)now.tv_nsec +
+	    (long long)(sb->opts.time_budget_ms % 1000u) * 1000000LL;
+	sb->deadline.tv_sec = now.tv_sec + (time_t)(sb->opts.time_budget_ms /
+	    1000u) + (time_t)(ns / 1000000000LL);
+	sb->deadline.tv_nsec = (long)(ns % 1000000000LL);
+	sb->budget_armed = 1;
+}
+
+int
+cg_sandbox_budget_hit(const struct cg_sandbox *sb)
+{
+	return sb->budget_hit;
+}
+
+sqlite3 *
+cg_sandbox_db(struct cg_sandbox *sb)
+{
+	return sb->db;
+}
+
+const struct cg_sandbox_opts *
+cg_sandbox_get_opts(const struct cg_sandbox *sb)
+{
+	return &sb->opts;
+}
+
+void
+cg_sandbox_budget_suspend(struct cg_sandbox *sb, int on)
+{
+	sb->budget_suspended = on;
+}
+
+int
+cg_sandbox_budget_check(struct cg_sandbox *sb)
+{
+	if (sb->budget_hit || deadline_passed(sb))
+		sb->budget_hit = 1;
+	return sb->budget_hit;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Private: the sandbox's SQLite handle, for modules allowed sqlite3.h. */
+#ifndef CG_SANDBOX_DB_H
+#define CG_SANDBOX_DB_H
+
+#include <sqlite3.h>
+
+struct cg_sandbox;
+struct cg_sandbox_opts;
+sqlite3 *cg_sandbox_db(struct cg_sandbox *sb);
+
+/* The limits sb was opened with (borrowed). */
+const struct cg_sandbox_opts *cg_sandbox_get_opts(const struct cg_sandbox *sb);
+
+/*
+ * While suspended (on=1), the time budget does not interrupt statements:
+ * for the tool's own queries, which must not fail because a migration
+ * used up the time.  The clock keeps running.
+ */
+void cg_sandbox_budget_suspend(struct cg_sandbox *sb, int on);
+
+/*
+ * 1 when the deadline set by cg_sandbox_budget_start has passed (and
+ * records it as hit), so a file of many cheap statements stops too.
+ */
+int cg_sandbox_budget_check(struct cg_sandbox *sb);
+
+#endif

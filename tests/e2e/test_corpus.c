@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public corpus (../shared/corpus, real migration histories of
+ * public projects) through the real binary: every history replays or
+ * reports why with SQLite's message, nothing crashes, and the incidents
+ * the corpus records are caught.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers/repo.h"
+
+struct project {
+	const char *name;	/* corpus folder */
+	const char *glob;	/* where its migrations are */
+	const char *probe;	/* a path the glob matches that sorts last */
+};
+
+static const struct project projects[] = {
+	{ "raphaeltm__simple-agent-manager",
+	    "apps/api/src/db/migrations/*.sql",
+	    "apps/api/src/db/migrations/9999_cg_probe.sql" },
+	{ "raphaeltm__simple-agent-manager__head",
+	    "apps/api/src/db/migrations/*.sql",
+	    "apps/api/src/db/migrations/9999_cg_probe.sql" },
+	{ "alookai__alook", "src/web/migrations/*.sql",
+	    "src/web/migrations/9999_cg_probe.sql" },
+	{ "alookai__alook__head", "src/web/migrations/*.sql",
+	    "src/web/migrations/9999_cg_probe.sql" },
+	{ "victor36max__shire", "drizzle/*.sql", "drizzle/9999_cg_probe.sql" },
+	{ "mvdicarlo__postybirb", "apps/postybirb/src/migrations/*.sql",
+	    "apps/postybirb/src/migrations/9999_cg_probe.sql" },
+	{ "karakeep-app__karakeep", "packages/db/drizzle/*.sql",
+	    "packages/db/drizzle/9999_cg_probe.sql" },
+	{ "openstatusHQ__openstatus", "packages/db/drizzle/*.sql",
+	    "packages/db/drizzle/9999_cg_probe.sql" },
+	{ "homarr-labs__homarr", "packages/db/migrations/sqlite/*.sql",
+	    "packages/db/migrations/sqlite/9999_cg_probe.sql" },
+	{ "stonith404__pingvin-share",
+	    "backend/prisma/migrations/*/migration.sql",
+	    "backend/prisma/migrations/99999999999999_cg_probe/migration.sql" },
+	{ "teableio__teable",
+	    "packages/db-main-prisma/prisma/sqlite/migrations/*/migration.sql",
+	    "packages/db-main-prisma/prisma/sqlite/migrations/"
+	    "99999999999999_cg_probe/migration.sql" },
+	{ "pocket-id__pocket-id",
+	    "backend/resources/migrations/sqlite/*.up.sql",
+	    "backend/resources/migrations/sqlite/99999999999999_cg_probe.up.sql" },
+	{ "hua0512__rust-srec", "rust-srec/migrations/*.sql",
+	    "rust-srec/migrations/99999999999999_cg_probe.sql" },
+};
+
+#define NPROJECTS (sizeof(projects) / sizeof(projects[0]))
+
+static const char *
+corpus(void)
+{
+	const char *c = getenv("CG_CORPUS");
+	static char path[4096];
+
+	if (c == NULL || c[0] == '\0')
+		return NULL;
+	snprintf(path, sizeof(path), "%s/MANIFEST.md", c);
+	if (access(path, R_OK) != 0)
+		return NULL;
+	return c;
+}
+
+/* Copy one corpus project into a new repository, commit it, return dir. */
+static char *
+corpus_repo(const struct project *p, unsigned *nfiles)
+{
+	char *dir = cg_test_tmpdir();
+	char count[32];
+	FILE *f;
+	char path[4096];
+
+	cr_assert_eq(cg_test_sh(dir, "git init -q && cp -R '%s/%s/.' . && "
+	    "git add -A && git commit -qm corpus && "
+	    "ls -d %s | grep -v -e '\\.down\\.sql$' -e '/down\\.sql$' | "
+	    "wc -l > .count", corpus(), p->name, p->glob), 0);
+	snprintf(path, sizeof(path), "%s/.count", dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(count, sizeof(count), f));
+	fclose(f);
+	*nfiles = (unsigned)strtoul(count, NULL, 10);
+	cr_assert_gt(*nfiles, 0);
+	return dir;
+}
+
+/* Print what a run said, for people reading the test log. */
+static void
+log_run(const char *what, const struct project *p, const struct cg_run *r)
+{
+	const char *summary = strstr(r->out, "cascadeguard: ");
+
+	cr_log_info("%s %s: exit %d, %zu history warnings, %zu errors: %s",
+	    what, p->name, r->code,
+	    cg_test_count(r->out, "warning[history-replay-fails]"),
+	    cg_test_count(r->out, ": error["), summary ? summary : r->out);
+}
+
+ParameterizedTestParameters(corpus, every_file_of_every_project_runs)
+{
+	static size_t idx[NPROJECTS];
+	size_t i;
+
+	for (i = 0; i < NPROJECTS; i++)
+		idx[i] = i;
+	return cr_make_param_array(size_t, idx, NPROJECTS);
+}
+
+/*
+ * All of a project's migrations as new files (base: the empty tree):
+ * each one runs statement by statement on what the ones before built.
+ * Exit 0 or 1 (findings are allowed: these are real histories), never
+ * 2 and never a crash, and every file was looked at.
+ */
+ParameterizedTest(size_t *i, corpus, every_file_of_every_project_runs)
+{
+	const struct project *p = &projects[*i];
+	const char *args[] = { "check-range", "--migrations", p->glob, "HEAD",
+		NULL };
+	char want[64];
+	unsigned n;
+	struct cg_run r;
+	char *dir;
+
+	if (corpus() == NULL)
+		cr_skip_test("CG_CORPUS does not point at ../shared/corpus");
+	dir = corpus_repo(p, &n);
+	cg_test_run(&r, dir, args, NULL, NULL);
+	log_run("all new", p, &r);
+	cr_assert(r.code == 0 || r.code == 1, "%s: exit %d\n%s\n%s", p->name,
+	    r.code, r.err, r.out);
+	cr_assert_str_empty(r.err, "%s: %s", p->name, r.err);
+	snprintf(want, sizeof(want), "(%u new migration%s checked on a "
+	    "history of 0", n, n == 1 ? "" : "s");
+	cr_assert(strstr(r.out, want) != NULL, "%s: want '%s' in\n%s",
+	    p->name, want, r.out);
+	cg_run_release(&r);
+	cg_test_rmrf(dir);
+	free(dir);
+}
+
+ParameterizedTestParameters(corpus, whole_history_replays_under_a_new_file)
+{
+	static size_t idx[NPROJECTS];
+	size_t i;
+
+	for (i = 0; i < NPROJECTS; i++)
+		idx[i] = i;
+	return cr_make_param_array(size_t, idx, NPROJECTS);
+}
+
+/*
+ * The whole history as the base, and one harmless new migration: the
+ * replay reads every file, failures are warnings with SQLite's message,
+ * and the verdict is clean.
+ */
+ParameterizedTest(size_t *i, corpus, whole_history_replays_under_a_new_file)
+{
+	const struct project *p = &projects[*i];
+	const char *args[] = { "check-range", "--migrations", p->glob, "HEAD",
+		NULL };
+	char want[64];
+	const char *w;
+	unsigned n;
+	struct cg_run r;
+	char *dir;
+
+	if (corpus() == NULL)
+		cr_skip_test("CG_CORPUS does not point at ../shared/corpus");
+	dir = corpus_repo(p, &n);
+	cg_test_write(dir, p->probe,
+	    "CREATE TABLE cg_probe (id INTEGER PRIMARY KEY);\n");
+	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm probe"), 0);
+	cg_test_run(&r, dir, args, NULL, NULL);
+	log_run("history", p, &r);
+	cr_assert_eq(r.code, 0, "%s: exit %d\n%s\n%s", p->name, r.code, r.err,
+	    r.out);
+	snprintf(want, sizeof(want), "(1 new migration checked on a history "
+	    "of %u,", n);
+	cr_assert(strstr(r.out, want) != NULL, "%s: want '%s' in\n%s",
+	    p->name, want, r.out);
+	/* a history failure always carries SQLite's reason */
+	for (w = strstr(r.out, "warning[history-replay-fails]"); w != NULL;
+	     w = strstr(w + 1, "warning[history-replay-fails]"))
+		cr_assert(strstr(w, ": ") != NULL);
+	cg_run_release(&r);
+	cg_test_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * simple-agent-manager at PR #812: 0047 rebuilt `projects` with
+ * PRAGMA foreign_keys = OFF on D1.  The history before it is the base.
+ */
+Test(corpus, simple_agent_manager_0047_is_caught)
+{
+	const char *args[] = { "check-range", "HEAD", NULL };
+	struct cg_run r;
+	char *dir;
+
+	if (corpus() == NULL)
+		cr_skip_test("CG_CORPUS does not point at ../shared/corpus");
+	dir = cg_test_tmpdir();
+	cr_assert_eq(cg_test_sh(dir, "git init -q && mkdir -p migrations && "
+	    "cp '%s/raphaeltm__simple-agent-manager/apps/api/src/db/"
+	    "migrations/'*.sql migrations/ && "
+	    "mv migrations/0047_artifacts_repo_provider.sql . && "
+	    "git add -A && git commit -qm history && "
+	    "mv 0047_artifacts_repo_provider.sql migrations/ && "
+	    "git add -A && git commit -qm 0047", corpus()), 0);
+	cg_test_run(&r, dir, args, NULL, NULL);
+	cr_log_info("simple-agent-manager 0047:\n%s", r.out);
+	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "migrations/0047_artifacts_repo_provider.sql:"
+	    "61:1: error[cascade-drop]: DROP TABLE projects deletes every row "
+	    "of ") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "warning[fk-pragma-ignored]") != NULL, "%s",
+	    r.out);
+	cg_run_release(&r);
+	cg_test_rmrf(dir);
+	free(dir);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * End-to-end test helpers: temporary directories, real git repositories
+ * built with the git binary at a fixed date, and the real cascadeguard
+ * binary run with posix_spawn.
+ */
+#ifndef CG_TEST_REPO_H
+#define CG_TEST_REPO_H
+
+#include <stddef.h>
+
+/* A new directory under $TMPDIR (or /tmp); caller frees; aborts the test on failure. */
+char *cg_test_tmpdir(void);
+/* Remove a directory tree made by cg_test_tmpdir. */
+void cg_test_rmrf(const char *dir);
+
+/*
+ * Run `sh -c script` in dir with a fixed git identity and date, HOME at
+ * dir, no system config.  Returns the exit status (or -1).
+ */
+int cg_test_sh(const char *dir, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Write content to dir/rel, creating folders. */
+void cg_test_write(const char *dir, const char *rel, const char *content);
+void cg_test_write_bytes(const char *dir, const char *rel, const void *data,
+    size_t len);
+/* Copy the source tree file CG_SRCDIR/src_rel to dir/rel. */
+void cg_test_copy(const char *dir, const char *rel, const char *src_rel);
+/* Path of a file in the source tree (CG_SRCDIR); static buffer. */
+const char *cg_test_src(const char *rel);
+
+struct cg_run {
+	int code;	/* exit status, or 128 + signal */
+	char *out;	/* stdout, NUL-terminated */
+	char *err;	/* stderr, NUL-terminated */
+};
+
+/*
+ * Run the cascadeguard binary ($CG_BIN, under $CG_BIN_WRAPPER when set)
+ * in dir with args (NULL-terminated), stdin from in (may be NULL), env
+ * LC_ALL=C TZ=UTC NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 HOME=dir plus extra
+ * "K=V" strings (NULL-terminated, may be NULL).
+ */
+void cg_test_run(struct cg_run *r, const char *dir, const char *const *args,
+    const char *in, const char *const *extra_env);
+void cg_run_release(struct cg_run *r);
+
+/* Count occurrences of needle in hay. */
+size_t cg_test_count(const char *hay, const char *needle);
+
+#endif

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of sqltext.c: blanks, comments, positions and tokens. */
+#include <string.h>
+
+#include "helpers/assert.h"
+#include "sqltext.h"
+
+static size_t
+skip(const char *s)
+{
+	return cg_sql_skip_blank(s, strlen(s), 0);
+}
+
+Test(sqltext, skips_blanks_and_line_comments)
+{
+	const char *s = "  \t\n-- a comment\n  --another\r\nSELECT 1";
+
+	cr_assert_eq(skip(s), (size_t)(strstr(s, "SELECT") - s));
+	cr_assert_eq(skip("SELECT"), 0);
+	cr_assert_eq(skip(""), 0);
+	cr_assert_eq(skip("   "), 3);
+	cr_assert_eq(skip("-- only a comment"), strlen("-- only a comment"));
+}
+
+Test(sqltext, drizzle_breakpoint_is_a_comment)
+{
+	const char *s = "--> statement-breakpoint\nCREATE TABLE t(x);";
+
+	cr_assert_eq(skip(s), (size_t)(strstr(s, "CREATE") - s));
+}
+
+Test(sqltext, skips_block_comments)
+{
+	const char *s = "/* one */ /* two\n lines */\nDROP TABLE t";
+
+	cr_assert_eq(skip(s), (size_t)(strstr(s, "DROP") - s));
+	/* A lone '-' or '/' is not a comment. */
+	cr_assert_eq(skip("- 1"), 0);
+	cr_assert_eq(skip("/ 2"), 0);
+	cr_assert_eq(skip("/*/ x */y"), 8);
+}
+
+Test(sqltext, block_comments_do_not_nest)
+{
+	/* As in SQLite, the first close ends the comment. */
+	const char *s = "/* a /* b */ c */";
+
+	cr_assert_eq(skip(s), (size_t)(strstr(s, "c */") - s));
+}
+
+Test(sqltext, unterminated_block_comment_runs_to_the_end)
+{
+	const char *s = "/* never closed\nSELECT 1;";
+
+	cr_assert_eq(skip(s), strlen(s));
+	cr_assert_eq(skip("/*"), 2);
+	cr_assert_eq(skip("/* x *"), 6);
+}
+
+Test(sqltext, skip_respects_len_and_offset)
+{
+	const char *s = "SELECT 1; -- c\n  SELECT 2";
+
+	cr_assert_eq(cg_sql_skip_blank(s, strlen(s), 9),
+	    (size_t)(strstr(s, "SELECT 2") - s));
+	/* The comment's second dash lies past len. */
+	cr_assert_eq(cg_sql_skip_blank("x-", 2, 1), 1);
+	cr_assert_eq(cg_sql_skip_blank("  ", 2, 5), 2);
+}
+
+Test(sqltext, positions_across_lines)
+{
+	const char *s = "ab\ncde\n\n\tx";
+	unsigned line, col;
+
+	cg_sql_position(s, 0, &line, &col);
+	cr_assert_eq(line, 1);
+	cr_assert_eq(col, 1);
+	cg_sql_position(s, 1, &line, &col);
+	cr_assert_eq(line, 1);
+	cr_assert_eq(col, 2);
+	cg_sql_position(s, 2, &line, &col);	/* the newline itself */
+	cr_assert_eq(line, 1);
+	cr_assert_eq(col, 3);
+	cg_sql_position(s, 5, &line, &col);
+	cr_assert_eq(line, 2);
+	cr_assert_eq(col, 3);
+	cg_sql_position(s, 7, &line, &col);
+	cr_assert_eq(line, 3);
+	cr_assert_eq(col, 1);
+	cg_sql_position(s, 9, &line, &col);	/* x, after a tab: bytes */
+	cr_assert_eq(line, 4);
+	cr_assert_eq(col, 2);
+}
+
+Test(sqltext, column_counts_bytes)
+{
+	const char *s = "-- \xc3\xa9t\xc3\xa9\nSELECT '\xc3\xa9', x";
+	unsigned line, col;
+
+	cg_sql_position(s, (size_t)(strstr(s, ", x") - s), &line, &col);
+	cr_assert_eq(line, 2);
+	cr_assert_eq(col, 12);
+}
+
+/* The text of each token, joined with '|', into buf. */
+static void
+tokens(char *buf, size_t n, const char *s, enum cg_tok_kind *kinds,
+    size_t nkinds)
+{
+	size_t pos = 0, len = strlen(s), used = 0, i = 0;
+	struct cg_tok t;
+
+	buf[0] = '\0';
+	for (;;) {
+		t = cg_sql_next_token(s, len, &pos);
+		if (t.kind == CG_TOK_END)
+			break;
+		if (i < nkinds)
+			kinds[i] = t.kind;
+		i++;
+		cr_assert(used + t.len + 2 < n);
+		if (used > 0)
+			buf[used++] = '|';
+		memcpy(buf + used, s + t.off, t.len);
+		used += t.len;
+		buf[used] = '\0';
+		cr_assert_eq(pos, t.off + t.len);
+	}
+	cr_assert_eq(pos, len);
+}
+
+Test(sqltext, tokens_of_a_statement)
+{
+	enum cg_tok_kind k[16];
+	char buf[256];
+
+	tokens(buf, sizeof(buf), "INSERT OR REPLACE INTO t(a, b) "
+	    "VALUES (1.5e3, 'x');", k, 16);
+	cr_assert_str_eq(buf, "INSERT|OR|REPLACE|INTO|t|(|a|,|b|)|VALUES|(|"
+	    "1.5e3|,|'x'|)|;");
+	cr_assert_eq(k[0], CG_TOK_WORD);
+	cr_assert_eq(k[5], CG_TOK_PUNCT);
+	cr_assert_eq(k[12], CG_TOK_NUMBER);
+	cr_assert_eq(k[14], CG_TOK_STRING);
+}
+
+Test(sqltext, tokens_with_quotes_and_escapes)
+{
+	enum cg_tok_kind k[16];
+	char buf[256];
+
+	tokens(buf, sizeof(buf), "\"a \"\"b\"\" c\" `x``y` [sp ace] "
+	    "'it''s' /* c */ z -- end", k, 16);
+	cr_assert_str_eq(buf, "\"a \"\"b\"\" c\"|`x``y`|[sp ace]|'it''s'|z");
+	cr_assert_eq(k[0], CG_TOK_QUOTED);
+	cr_assert_eq(k[1], CG_TOK_QUOTED);
+	cr_assert_eq(k[2], CG_TOK_QUOTED);
+	cr_assert_eq(k[3], CG_TOK_STRING);
+	cr_assert_eq(k[4], CG_TOK_WORD);
+}
+
+Test(sqltext, brackets_have_no_escape)
+{
+	enum cg_tok_kind k[4];
+	char buf[64];
+
+	tokens(buf, sizeof(buf), "[a]]b", k, 4);
+	cr_assert_str_eq(buf, "[a]|]|b");
+}
+
+Test(sqltext, unterminated_string_runs_to_the_end)
+{
+	enum cg_tok_kind k[4];
+	char buf[64];
+
+	tokens(buf, sizeof(buf), "x 'abc; DROP", k, 4);
+	cr_assert_str_eq(buf, "x|'abc; DROP");
+	cr_assert_eq(k[1], CG_TOK_STRING);
+}
+
+Test(sqltext, identifiers_and_numbers)
+{
+	enum cg_tok_kind k[8];
+	char buf[128];
+
+	tokens(buf, sizeof(buf), "_a$1 0x1F .5 12 \xc3\xa9t\xc3\xa9 <=", k, 8);
+	cr_assert_str_eq(buf, "_a$1|0x1F|.5|12|\xc3\xa9t\xc3\xa9|<|=");
+	cr_assert_eq(k[0], CG_TOK_WORD);
+	cr_assert_eq(k[1], CG_TOK_NUMBER);
+	cr_assert_eq(k[2], CG_TOK_NUMBER);
+	cr_assert_eq(k[3], CG_TOK_NUMBER);
+	cr_assert_eq(k[4], CG_TOK_WORD);
+	cr_assert_eq(k[5], CG_TOK_PUNCT);
+}
+
+Test(sqltext, end_token_after_comments)
+{
+	const char *s = "  -- nothing\n/* here */ ";
+	size_t pos = 0;
+	struct cg_tok t;
+
+	t = cg_sql_next_token(s, strlen(s), &pos);
+	cr_assert_eq(t.kind, CG_TOK_END);
+	cr_assert_eq(t.len, 0);
+	cr_assert_eq(pos, strlen(s));
+}
+
+Test(sqltext, keyword_compare_is_case_insensitive)
+{
+	const char *s = "rEpLaCe \"replace\" replaced";
+	size_t pos = 0;
+	struct cg_tok t;
+
+	t = cg_sql_next_token(s, strlen(s), &pos);
+	cr_assert(cg_tok_is(s, t, "REPLACE"));
+	cr_assert(cg_tok_is(s, t, "replace"));
+	cr_assert_not(cg_tok_is(s, t, "REPLAC"));
+	cr_assert_not(cg_tok_is(s, t, "REPLACED"));
+	t = cg_sql_next_token(s, strlen(s), &pos);
+	cr_assert_not(cg_tok_is(s, t, "replace"), "a quoted name is no keyword");
+	t = cg_sql_next_token(s, strlen(s), &pos);
+	cr_assert_not(cg_tok_is(s, t, "replace"));
+}
