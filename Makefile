@@ -6,6 +6,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
+SHELL = /bin/bash
 CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
@@ -50,6 +51,9 @@ HELPER_OBJ = $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/obj/helpers/%.o)
 TESTS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%) \
 	$(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/e2e_%)
 
+# Keep objects that only tests use between runs.
+.SECONDARY:
+
 .PHONY: all test check-tests install uninstall clean sanitize valgrind bench \
 	fuzz fmt-check
 
@@ -84,12 +88,18 @@ check-tests: $(BIN) $(TESTS)
 
 # Each test binary is a Criterion suite; every one runs even when an
 # earlier one fails, and the target fails if any did.
+# The last line sums every suite: "make test: N passed, N failed".
 test: $(BIN) $(TESTS)
-	@fail=0; for t in $(TESTS); do \
+	@fail=0; log=$$(mktemp); for t in $(TESTS); do \
 		echo "== $$t"; \
 		CG_BIN=$(abspath $(BIN)) CG_CORPUS=$(CG_CORPUS) \
-		CG_SRCDIR=$(CURDIR) $$t $(TEST_ARGS) || fail=1; \
-	done; exit $$fail
+		CG_SRCDIR=$(CURDIR) $$t $(TEST_ARGS) 2>&1 | tee -a $$log; \
+		[ $${PIPESTATUS[0]} -eq 0 ] || fail=1; \
+	done; \
+	sed -n 's/.*Synthesis: Tested: \([0-9]*\) | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/\2 \3 \4/p' $$log | \
+	awk -v f=$$fail '{p+=$$1; x+=$$2+$$3} END {if (f && x == 0) x = 1; \
+		printf "make test: %d passed, %d failed\n", p, x}'; \
+	rm -f $$log; exit $$fail
 
 sanitize:
 	$(MAKE) BUILD=build-sanitize \
