@@ -116,6 +116,10 @@ valgrind: $(BIN) $(TESTS)
 		CG_CORPUS=$(CG_CORPUS) CG_SRCDIR=$(CURDIR) $$t --jobs 1 || fail=1; \
 	done; exit $$fail
 
+# Benchmarks: whole-process timings, medians (see docs/PERFORMANCE.md).
+bench: $(BIN)
+	bench/run.sh $(BIN)
+
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cascadeguard
