@@ -76,7 +76,10 @@ static const char *const denied_functions[] = {
 	"edit",
 	"fts3_tokenizer",
 	"load_extension",
+	"lsdir",
 	"readfile",
+	"sqlar_compress",	/* shell: with sqlar_uncompress, zip bombs */
+	"sqlar_uncompress",
 	"writefile",
 };
 
@@ -304,6 +307,12 @@ sandbox_new(struct cg_sandbox **out, const struct cg_sandbox_opts *opts,
 	/* SECURITY: recursive triggers as a stack or time bomb. */
 	sqlite3_limit(sb->db, SQLITE_LIMIT_TRIGGER_DEPTH, 100);
 	sqlite3_limit(sb->db, SQLITE_LIMIT_VARIABLE_NUMBER, 1000);
+	sqlite3_limit(sb->db, SQLITE_LIMIT_FUNCTION_ARG, 100);
+	/* SECURITY: a statement compiled to millions of VM ops (a huge
+	 * IN list, many joins) is a memory bomb before it runs. */
+	sqlite3_limit(sb->db, SQLITE_LIMIT_VDBE_OP, 1000000);
+	/* SECURITY: no helper threads: the budget watches one thread. */
+	sqlite3_limit(sb->db, SQLITE_LIMIT_WORKER_THREADS, 0);
 	/* SECURITY: LIKE patterns with many wildcards are exponential. */
 	sqlite3_limit(sb->db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 50000);
 	/* SECURITY: a migration cannot exhaust the server's memory
@@ -451,4 +460,43 @@ cg_sandbox_budget_check(struct cg_sandbox *sb)
 	if (sb->budget_hit || deadline_passed(sb))
 		sb->budget_hit = 1;
 	return sb->budget_hit;
+}
+
+int
+cg_sandbox_open_image(struct cg_sandbox **out,
+    const struct cg_sandbox_opts *opts, const void *image, size_t len,
+    struct cg_err *err)
+{
+	unsigned char *copy;
+
+	copy = sqlite3_malloc64(len ? len : 1);
+	if (copy == NULL)
+		return cg_err_nomem(err);
+	memcpy(copy, image, len);
+	/* sandbox_new owns copy from here, and locks the result down. */
+	return sandbox_new(out, opts, copy, (sqlite3_int64)len, err);
+}
+
+int
+cg_sandbox_image(void **out, size_t *len, struct cg_sandbox *sb,
+    struct cg_err *err)
+{
+	cg_sandbox_observer saved = sb->observer;
+	int suspended = sb->budget_suspended;
+	sqlite3_int64 size = 0;
+	unsigned char *data;
+
+	/* The tool's own query: not classified, not interrupted. */
+	sb->observer = NULL;
+	sb->budget_suspended = 1;
+	data = sqlite3_serialize(sb->db, "main", &size, 0);
+	sb->observer = saved;
+	sb->budget_suspended = suspended;
+	*out = NULL;
+	*len = 0;
+	if (data == NULL)
+		return size > 0 ? cg_err_nomem(err) : 0;
+	*out = data;
+	*len = (size_t)size;
+	return 0;
 }

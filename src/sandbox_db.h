@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+struct cg_err;
 struct cg_sandbox;
 struct cg_sandbox_opts;
 sqlite3 *cg_sandbox_db(struct cg_sandbox *sb);
@@ -24,5 +25,20 @@ void cg_sandbox_budget_suspend(struct cg_sandbox *sb, int on);
  * records it as hit), so a file of many cheap statements stops too.
  */
 int cg_sandbox_budget_check(struct cg_sandbox *sb);
+
+/*
+ * A new sandbox whose main database is a copy of image (a serialized
+ * database), with the same lock-down as cg_sandbox_open.
+ */
+int cg_sandbox_open_image(struct cg_sandbox **out,
+    const struct cg_sandbox_opts *opts, const void *image, size_t len,
+    struct cg_err *err);
+
+/*
+ * Serialize sb's main database into *out (sqlite3_free it), *len bytes;
+ * *out is NULL for an empty database.  Not classified, not interrupted.
+ */
+int cg_sandbox_image(void **out, size_t *len, struct cg_sandbox *sb,
+    struct cg_err *err);
 
 #endif

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers/repo.h"
@@ -194,10 +196,26 @@ append(char **buf, size_t *len, const char *data, size_t n)
 	(*buf)[*len] = '\0';
 }
 
-void
-cg_test_run(struct cg_run *r, const char *dir, const char *const *args,
-    const char *in, const char *const *extra_env)
+/* 1 when the NULL-terminated env list sets HOME. */
+static int
+sets_home(const char *const *env)
 {
+	size_t i;
+
+	for (i = 0; env != NULL && env[i] != NULL; i++)
+		if (strncmp(env[i], "HOME=", 5) == 0)
+			return 1;
+	return 0;
+}
+
+/* cg_test_run; when u is not NULL, also the child's usage. */
+static void
+run_child(struct cg_run *r, struct cg_run_usage *u, const char *dir,
+    const char *const *args, const char *in, const char *const *extra_env)
+{
+	struct timespec t0, t1;
+	struct rusage ru;
+	int st;
 	const char *bin = getenv("CG_BIN");
 	const char *wrapper = getenv("CG_BIN_WRAPPER");
 	posix_spawn_file_actions_t fa;
@@ -234,7 +252,8 @@ cg_test_run(struct cg_run *r, const char *dir, const char *const *args,
 	envp[ne++] = (char *)"NO_COLOR=1";
 	envp[ne++] = (char *)"GIT_CONFIG_NOSYSTEM=1";
 	envp[ne++] = (char *)"PATH=/usr/local/bin:/usr/bin:/bin";
-	envp[ne++] = home;
+	if (!sets_home(extra_env))
+		envp[ne++] = home;
 	envp[ne++] = pwd;
 	for (i = 0; extra_env != NULL && extra_env[i] != NULL && ne < 62; i++)
 		envp[ne++] = (char *)extra_env[i];
@@ -252,6 +271,7 @@ cg_test_run(struct cg_run *r, const char *dir, const char *const *args,
 	posix_spawn_file_actions_addclose(&fa, pout[0]);
 	posix_spawn_file_actions_addclose(&fa, perr[0]);
 	posix_spawn_file_actions_addchdir_np(&fa, dir);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
 	if (rc != 0)
 		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp);
@@ -304,8 +324,35 @@ cg_test_run(struct cg_run *r, const char *dir, const char *const *args,
 	}
 	if (pfd[2].fd >= 0)
 		close(pfd[2].fd);
-	r->code = wait_status(pid);
+	if (u == NULL) {
+		r->code = wait_status(pid);
+		free(wcopy);
+		return;
+	}
+	memset(&ru, 0, sizeof(ru));
+	while (wait4(pid, &st, 0, &ru) < 0)
+		cr_assert_eq(errno, EINTR, "wait4: %s", strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->code = WIFEXITED(st) ? WEXITSTATUS(st) :
+	    WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+	u->maxrss_kib = ru.ru_maxrss;
+	u->wall_ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	free(wcopy);
+}
+
+void
+cg_test_run(struct cg_run *r, const char *dir, const char *const *args,
+    const char *in, const char *const *extra_env)
+{
+	run_child(r, NULL, dir, args, in, extra_env);
+}
+
+void
+cg_test_run_usage(struct cg_run *r, struct cg_run_usage *u, const char *dir,
+    const char *const *args, const char *in, const char *const *extra_env)
+{
+	run_child(r, u, dir, args, in, extra_env);
 }
 
 void

@@ -46,6 +46,21 @@ void cg_test_run(struct cg_run *r, const char *dir, const char *const *args,
     const char *in, const char *const *extra_env);
 void cg_run_release(struct cg_run *r);
 
+/* What cg_test_run_usage measured about the child process. */
+struct cg_run_usage {
+	long maxrss_kib;	/* peak resident set (wait4 ru_maxrss), KiB */
+	long wall_ms;		/* wall time from spawn to exit */
+};
+
+/*
+ * cg_test_run, also measuring the child (the wrapper, when
+ * $CG_BIN_WRAPPER is set).  An extra_env "HOME=..." replaces the
+ * default HOME (cg_test_run does the same).
+ */
+void cg_test_run_usage(struct cg_run *r, struct cg_run_usage *u,
+    const char *dir, const char *const *args, const char *in,
+    const char *const *extra_env);
+
 /* Count occurrences of needle in hay. */
 size_t cg_test_count(const char *hay, const char *needle);
 

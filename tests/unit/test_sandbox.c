@@ -380,3 +380,66 @@ Test(sandbox, free_accepts_null)
 {
 	cg_sandbox_free(NULL);
 }
+
+Test(sandbox, more_limits_are_set)
+{
+	sqlite3 *db = cg_sandbox_db(sb);
+
+	cr_assert_eq(sqlite3_limit(db, SQLITE_LIMIT_FUNCTION_ARG, -1), 100);
+	cr_assert_eq(sqlite3_limit(db, SQLITE_LIMIT_VDBE_OP, -1), 1000000);
+	cr_assert_eq(sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, -1), 0);
+}
+
+Test(sandbox, shell_archive_and_directory_functions_are_denied)
+{
+	static const char *const names[] = { "lsdir", "sqlar_compress",
+		"sqlar_uncompress" };
+	sqlite3 *db = cg_sandbox_db(sb);
+	char sql[128];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(sqlite3_create_function(db, names[i], -1,
+		    SQLITE_UTF8, NULL, fake_readfile, NULL, NULL), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "SELECT %s('/')", names[i]);
+		assert_denied(sql, names[i]);
+	}
+}
+
+Test(sandbox, huge_blob_is_too_big)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = cg_sandbox_db(sb);
+
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT zeroblob(2000000000)", -1,
+	    &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_TOOBIG);
+	sqlite3_finalize(st);
+}
+
+Test(sandbox, heap_limit_stops_a_statement_and_the_database_lives_on)
+{
+	struct cg_sandbox_opts opts = CG_SANDBOX_OPTS_INIT;
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sandbox *small = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	opts.heap_limit_bytes = 16LL * 1024 * 1024;
+	cg_assert_ok(cg_sandbox_open(&small, &opts, &err), &err);
+	cr_assert_eq(sqlite3_hard_heap_limit64(-1), 16LL * 1024 * 1024);
+	cr_assert_eq(sqlite3_prepare_v2(cg_sandbox_db(small),
+	    "WITH RECURSIVE c(i, s) AS (SELECT 1, randomblob(1000000) "
+	    "UNION ALL SELECT i + 1, s || randomblob(1000000) FROM c) "
+	    "SELECT max(length(s)) FROM c", -1, &st, NULL), SQLITE_OK);
+	cg_sandbox_budget_start(small);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	cr_assert_eq(rc, SQLITE_NOMEM, "rc %d", rc);
+	cr_assert_eq(cg_sandbox_budget_hit(small), 0);
+	/* Memory came back: the same connection still works. */
+	cr_assert_eq(query_int(small, "SELECT 41 + 1"), 42);
+	cg_sandbox_free(small);
+	/* Restore the default for the other sandboxes of this process. */
+	(void)sqlite3_hard_heap_limit64(256LL * 1024 * 1024);
+}

@@ -1,0 +1,3 @@
+-- cascadeguard: allow cascade-drop rebuilt empty
+DROP TABLE projects;
+-- cascadeguard: allow nosuch

@@ -1,0 +1,2 @@
+-- Load native code.
+SELECT load_extension('@TMP@/evil.so');

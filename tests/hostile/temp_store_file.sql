@@ -1,0 +1,2 @@
+-- Move temporary data to disk.
+PRAGMA temp_store = FILE;

@@ -1,0 +1,2 @@
+CREATE TABLE t (a BLOB);
+INSERT INTO t VALUES (writefile('@TMP@/written.txt', 'pwned'));
