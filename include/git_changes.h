@@ -88,4 +88,57 @@ int cg_repo_read_blob(char **data, size_t *len, struct cg_repo *r,
 /* Short form (7 hex) of a side for messages: "3f2a9c1", "index", "empty". */
 void cg_side_short(char out[16], const struct cg_side *side);
 
+/* Hook support (pre-receive, pre-commit, install). */
+struct cg_strvec;
+
+/*
+ * The git config of the repository (local, then global and system, as
+ * libgit2 reads them).  cg_repo_config_get: the last value of key, or
+ * *out = NULL when unset (caller frees).  _multi appends every value of
+ * a multivar to out.  _bool: *out = dflt when unset; not a boolean:
+ * CG_EINPUT naming the key.
+ */
+int cg_repo_config_get(char **out, struct cg_repo *r, const char *key,
+    struct cg_err *err);
+int cg_repo_config_get_multi(struct cg_strvec *out, struct cg_repo *r,
+    const char *key, struct cg_err *err);
+int cg_repo_config_get_bool(int *out, struct cg_repo *r, const char *key,
+    int dflt, struct cg_err *err);
+
+/* Side for the commit that hex names (a tag is peeled); else CG_EINPUT. */
+int cg_repo_commit_side(struct cg_side *out, struct cg_repo *r,
+    const char *hex, struct cg_err *err);
+/* *out = 1 when commit anc is desc or an ancestor of desc. */
+int cg_repo_is_ancestor(int *out, struct cg_repo *r, const char *anc,
+    const char *desc, struct cg_err *err);
+/* Merge base of two commits; *found = 0 when they share no history. */
+int cg_repo_merge_base(struct cg_side *out, int *found, struct cg_repo *r,
+    const char *a, const char *b, struct cg_err *err);
+/*
+ * Base for a ref that a push creates at new_hex: the merge base with the
+ * commit HEAD names; else the newest commit of new_hex's history that an
+ * existing ref already reaches; else the empty tree.
+ */
+int cg_repo_base_for_new_ref(struct cg_side *out, struct cg_repo *r,
+    const char *new_hex, struct cg_err *err);
+/*
+ * The oldest commit of base..tip whose tree has path (hex into out);
+ * out[0] = '\0' when none does.
+ */
+int cg_repo_introduced_by(char out[CG_OID_HEX_BYTES], struct cg_repo *r,
+    const struct cg_side *base, const struct cg_side *tip, const char *path,
+    struct cg_err *err);
+/*
+ * Where hooks go: core.hooksPath (relative to the work tree, or the git
+ * folder of a bare repository) when set, else the hooks folder of the
+ * repository (the common one for a worktree).  Caller frees *out.
+ */
+int cg_repo_hooks_dir(char **out, struct cg_repo *r, struct cg_err *err);
+
+/*
+ * The repository's git directory ($GIT_DIR; for a worktree, the common
+ * one), with a trailing '/'.  Borrowed: valid while r is open.
+ */
+const char *cg_repo_git_dir(struct cg_repo *r);
+
 #endif

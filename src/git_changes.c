@@ -950,3 +950,407 @@ cg_side_short(char out[16], const struct cg_side *side)
 		break;
 	}
 }
+
+/* Hook support: server config, ancestry, bases of pushed refs. */
+
+static int
+config_snapshot(git_config **out, struct cg_repo *r, struct cg_err *err)
+{
+	if (git_repository_config_snapshot(out, r->repo) < 0)
+		return git_fail(err, CG_EGIT, "cannot read the git config");
+	return 0;
+}
+
+int
+cg_repo_config_get(char **out, struct cg_repo *r, const char *key,
+    struct cg_err *err)
+{
+	git_config *cfg = NULL;
+	const char *val = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = config_snapshot(&cfg, r, err);
+	if (rc < 0)
+		goto out;
+	rc = git_config_get_string(&val, cfg, key);
+	if (rc == GIT_ENOTFOUND) {
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0) {
+		rc = git_fail(err, CG_EGIT, "cannot read git config %s", key);
+		goto out;
+	}
+	*out = cg_strdup(val);
+	rc = *out == NULL ? cg_err_nomem(err) : 0;
+out:
+	git_config_free(cfg);
+	return rc;
+}
+
+struct multi_ctx {
+	struct cg_strvec *out;
+	struct cg_err *err;
+	int rc;
+};
+
+static int
+multi_cb(const git_config_entry *e, void *payload)
+{
+	struct multi_ctx *c = payload;
+
+	c->rc = cg_strvec_push(c->out, e->value != NULL ? e->value : "",
+	    c->err);
+	return c->rc < 0 ? -1 : 0;
+}
+
+int
+cg_repo_config_get_multi(struct cg_strvec *out, struct cg_repo *r,
+    const char *key, struct cg_err *err)
+{
+	struct multi_ctx c = { out, err, 0 };
+	git_config *cfg = NULL;
+	int rc;
+
+	rc = config_snapshot(&cfg, r, err);
+	if (rc < 0)
+		goto out;
+	rc = git_config_get_multivar_foreach(cfg, key, NULL, multi_cb, &c);
+	if (rc == GIT_ENOTFOUND)
+		rc = 0;
+	else if (c.rc < 0)
+		rc = c.rc;
+	else if (rc < 0)
+		rc = git_fail(err, CG_EGIT, "cannot read git config %s", key);
+out:
+	git_config_free(cfg);
+	return rc;
+}
+
+int
+cg_repo_config_get_bool(int *out, struct cg_repo *r, const char *key,
+    int dflt, struct cg_err *err)
+{
+	git_config *cfg = NULL;
+	int rc, v = dflt;
+
+	rc = config_snapshot(&cfg, r, err);
+	if (rc < 0)
+		goto out;
+	rc = git_config_get_bool(&v, cfg, key);
+	if (rc == GIT_ENOTFOUND) {
+		v = dflt;
+		rc = 0;
+	} else if (rc < 0) {
+		rc = cg_err_set(err, CG_EINPUT, "git config %s is not a "
+		    "boolean", key);
+		goto out;
+	}
+	*out = v;
+out:
+	git_config_free(cfg);
+	return rc;
+}
+
+int
+cg_repo_commit_side(struct cg_side *out, struct cg_repo *r, const char *hex,
+    struct cg_err *err)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	git_oid id;
+	int rc;
+
+	rc = parse_oid(&id, hex, err);
+	if (rc < 0)
+		goto out;
+	rc = git_object_lookup(&obj, r->repo, &id, GIT_OBJECT_ANY);
+	if (rc < 0) {
+		rc = git_fail(err, CG_EGIT, "cannot read object %s", hex);
+		goto out;
+	}
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (rc < 0) {
+		rc = cg_err_set(err, CG_EINPUT, "%s is not a commit", hex);
+		goto out;
+	}
+	side_set_commit(out, git_object_id(peeled));
+	rc = 0;
+out:
+	git_object_free(peeled);
+	git_object_free(obj);
+	return rc;
+}
+
+int
+cg_repo_is_ancestor(int *out, struct cg_repo *r, const char *anc,
+    const char *desc, struct cg_err *err)
+{
+	git_oid a, d;
+	int rc;
+
+	rc = parse_oid(&a, anc, err);
+	if (rc < 0)
+		return rc;
+	rc = parse_oid(&d, desc, err);
+	if (rc < 0)
+		return rc;
+	if (git_oid_equal(&a, &d)) {
+		*out = 1;
+		return 0;
+	}
+	rc = git_graph_descendant_of(r->repo, &d, &a);
+	if (rc < 0)
+		return git_fail(err, CG_EGIT, "cannot compare %s and %s", anc,
+		    desc);
+	*out = rc;
+	return 0;
+}
+
+int
+cg_repo_merge_base(struct cg_side *out, int *found, struct cg_repo *r,
+    const char *a, const char *b, struct cg_err *err)
+{
+	git_oid ia, ib, mb;
+	int rc;
+
+	*found = 0;
+	rc = parse_oid(&ia, a, err);
+	if (rc < 0)
+		return rc;
+	rc = parse_oid(&ib, b, err);
+	if (rc < 0)
+		return rc;
+	rc = git_merge_base(&mb, r->repo, &ia, &ib);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return git_fail(err, CG_EGIT, "cannot find the merge base of "
+		    "%s and %s", a, b);
+	side_set_commit(out, &mb);
+	*found = 1;
+	return 0;
+}
+
+/* Sorted array of oids, for membership tests. */
+static int
+cmp_oid(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+int
+cg_repo_base_for_new_ref(struct cg_side *out, struct cg_repo *r,
+    const char *new_hex, struct cg_err *err)
+{
+	git_reference *head = NULL;
+	git_object *hobj = NULL;
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid *seen = NULL;
+	size_t nseen = 0, cap = 0, i;
+	const git_oid *best = NULL;
+	git_oid best_id, id, nid;
+	git_time_t best_time = 0;
+	char hhex[CG_OID_HEX_BYTES];
+	int rc, found = 0;
+
+	side_set_empty(out);
+	rc = parse_oid(&nid, new_hex, err);
+	if (rc < 0)
+		goto out;
+	/* 1. The merge base with the branch HEAD names, if it exists. */
+	rc = git_repository_head(&head, r->repo);
+	if (rc == 0 && git_reference_peel(&hobj, head, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_tostr(hhex, sizeof(hhex), git_object_id(hobj));
+		rc = cg_repo_merge_base(out, &found, r, hhex, new_hex, err);
+		if (rc < 0 || found)
+			goto out;
+	}
+	git_error_clear();
+	/* 2. The newest commit outside new's own history that it builds on. */
+	rc = git_revwalk_new(&walk, r->repo);
+	if (rc == 0)
+		rc = git_revwalk_push(walk, &nid);
+	if (rc == 0)
+		rc = git_revwalk_hide_glob(walk, "refs/*");
+	if (rc < 0) {
+		rc = git_fail(err, CG_EGIT, "cannot walk the history of %s",
+		    new_hex);
+		goto out;
+	}
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		rc = cg_grow(&seen, &cap, nseen + 1, sizeof(*seen), err);
+		if (rc < 0)
+			goto out;
+		seen[nseen++] = id;
+	}
+	if (rc != GIT_ITEROVER) {
+		rc = git_fail(err, CG_EGIT, "cannot walk the history of %s",
+		    new_hex);
+		goto out;
+	}
+	if (nseen == 0) {
+		/* Every commit is already on an existing ref. */
+		side_set_commit(out, &nid);
+		rc = 0;
+		goto out;
+	}
+	qsort(seen, nseen, sizeof(*seen), cmp_oid);
+	for (i = 0; i < nseen; i++) {
+		unsigned k, np;
+
+		rc = git_commit_lookup(&c, r->repo, &seen[i]);
+		if (rc < 0) {
+			rc = git_fail(err, CG_EGIT, "cannot read a commit");
+			goto out;
+		}
+		np = git_commit_parentcount(c);
+		for (k = 0; k < np; k++) {
+			const git_oid *p = git_commit_parent_id(c, k);
+			git_commit *pc = NULL;
+
+			if (bsearch(p, seen, nseen, sizeof(*seen), cmp_oid))
+				continue;
+			if (git_commit_lookup(&pc, r->repo, p) < 0)
+				continue;	/* outside the store: skip */
+			if (best == NULL ||
+			    git_commit_time(pc) > best_time) {
+				best_id = *p;
+				best = &best_id;
+				best_time = git_commit_time(pc);
+			}
+			git_commit_free(pc);
+		}
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (best != NULL)
+		side_set_commit(out, best);
+	rc = 0;
+out:
+	git_commit_free(c);
+	free(seen);
+	git_revwalk_free(walk);
+	git_object_free(hobj);
+	git_reference_free(head);
+	return rc;
+}
+
+int
+cg_repo_introduced_by(char out[CG_OID_HEX_BYTES], struct cg_repo *r,
+    const struct cg_side *base, const struct cg_side *tip, const char *path,
+    struct cg_err *err)
+{
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *te = NULL;
+	git_oid id;
+	int rc;
+
+	out[0] = '\0';
+	if (tip->kind != CG_SIDE_COMMIT)
+		return 0;
+	rc = git_revwalk_new(&walk, r->repo);
+	if (rc == 0)
+		rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
+		    GIT_SORT_REVERSE);
+	if (rc == 0)
+		rc = git_oid_fromstr(&id, tip->oid);
+	if (rc == 0)
+		rc = git_revwalk_push(walk, &id);
+	if (rc == 0 && base->kind == CG_SIDE_COMMIT) {
+		rc = git_oid_fromstr(&id, base->oid);
+		if (rc == 0)
+			rc = git_revwalk_hide(walk, &id);
+	}
+	if (rc < 0) {
+		rc = git_fail(err, CG_EGIT, "cannot walk %s", tip->oid);
+		goto out;
+	}
+	/* Oldest first: the first commit that has the path brought it. */
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		rc = git_commit_lookup(&c, r->repo, &id);
+		if (rc == 0)
+			rc = git_commit_tree(&tree, c);
+		if (rc < 0) {
+			rc = git_fail(err, CG_EGIT, "cannot read a commit");
+			goto out;
+		}
+		rc = git_tree_entry_bypath(&te, tree, path);
+		git_tree_free(tree);
+		tree = NULL;
+		git_commit_free(c);
+		c = NULL;
+		if (rc == 0) {
+			git_oid_tostr(out, CG_OID_HEX_BYTES, &id);
+			break;
+		}
+	}
+	git_error_clear();
+	rc = 0;
+out:
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	return rc;
+}
+
+int
+cg_repo_hooks_dir(char **out, struct cg_repo *r, struct cg_err *err)
+{
+	git_config *cfg = NULL;
+	git_buf buf = { 0 };
+	struct cg_buf b = CG_BUF_INIT;
+	const char *base;
+	int rc;
+
+	*out = NULL;
+	rc = config_snapshot(&cfg, r, err);
+	if (rc < 0)
+		goto out;
+	rc = git_config_get_path(&buf, cfg, "core.hooksPath");
+	if (rc == 0 && buf.ptr != NULL && buf.ptr[0] != '\0') {
+		if (buf.ptr[0] != '/') {
+			/* As git: relative to where hooks run. */
+			base = git_repository_workdir(r->repo);
+			if (base == NULL)
+				base = git_repository_path(r->repo);
+			rc = cg_buf_puts(&b, base, err);
+			if (rc < 0)
+				goto out;
+		}
+		rc = cg_buf_puts(&b, buf.ptr, err);
+		if (rc < 0)
+			goto out;
+		*out = cg_buf_detach(&b);
+		goto out;
+	}
+	if (rc < 0 && rc != GIT_ENOTFOUND) {
+		rc = git_fail(err, CG_EGIT, "cannot read core.hooksPath");
+		goto out;
+	}
+	git_buf_dispose(&buf);
+	rc = git_repository_item_path(&buf, r->repo,
+	    GIT_REPOSITORY_ITEM_HOOKS);
+	if (rc < 0) {
+		rc = git_fail(err, CG_EGIT, "cannot find the hooks folder");
+		goto out;
+	}
+	*out = cg_strdup(buf.ptr);
+	rc = *out == NULL ? cg_err_nomem(err) : 0;
+out:
+	cg_buf_release(&b);
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return rc;
+}
+
+const char *
+cg_repo_git_dir(struct cg_repo *r)
+{
+	/* The common directory: one cache for every worktree. */
+	return git_repository_commondir(r->repo);
+}
