@@ -207,6 +207,18 @@ cg_report_write(FILE *out, const struct cg_findings *fs,
 	size_t i;
 	int rc = 0;
 
+	switch (opts->format) {
+	case CG_FMT_JSON:
+		return cg_report_write_json(out, fs, stats, opts, err);
+	case CG_FMT_SARIF:
+		return cg_report_write_sarif(out, fs, stats, opts, err);
+	case CG_FMT_GITHUB:
+		return cg_report_write_github(out, fs, stats, opts, err);
+	case CG_FMT_GITLAB:
+		return cg_report_write_gitlab(out, fs, stats, opts, err);
+	case CG_FMT_TEXT:
+		break;
+	}
 	for (i = 0; i < fs->n && rc == 0; i++) {
 		rc = format_finding(&b, &fs->v[i], st, err);
 		if (rc == 0)
@@ -239,4 +251,56 @@ cg_report_write(FILE *out, const struct cg_findings *fs,
 		    strerror(errno));
 	cg_buf_release(&b);
 	return rc;
+}
+
+int
+cg_report_parse_format(enum cg_format *out, const char *name,
+    struct cg_err *err)
+{
+	static const struct {
+		const char *name;
+		enum cg_format fmt;
+	} names[] = {
+		{ "text", CG_FMT_TEXT },
+		{ "json", CG_FMT_JSON },
+		{ "sarif", CG_FMT_SARIF },
+		{ "github", CG_FMT_GITHUB },
+		{ "gitlab", CG_FMT_GITLAB },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(names[i].name, name) == 0) {
+			*out = names[i].fmt;
+			return 0;
+		}
+	}
+	return cg_err_set(err, CG_EUSAGE, "--format takes text, json, sarif, "
+	    "github or gitlab, not '%s'", name);
+}
+
+void
+cg_report_fingerprint(char out[17], const struct cg_finding *f)
+{
+	const char *parts[3];
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	char line[24];
+	size_t i;
+	const unsigned char *p;
+
+	snprintf(line, sizeof(line), "%u", f->line);
+	parts[0] = cg_rule_info(f->rule)->name;
+	parts[1] = f->path ? f->path : "";
+	parts[2] = f->message ? f->message : "";
+	for (i = 0; i < 4; i++) {
+		p = (const unsigned char *)(i < 2 ? parts[i] : i == 2 ? line :
+		    parts[2]);
+		for (; *p != '\0'; p++) {
+			h ^= *p;
+			h *= 0x100000001b3ULL;
+		}
+		h ^= 0xff;	/* separator, so "ab"+"c" differs from "a"+"bc" */
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, 17, "%016llx", h);
 }

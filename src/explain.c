@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The long explanation of every rule: what it catches, why it matters, a
+ * bad and a good example.  test_explain.c fails when a rule lacks one.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "explain.h"
+#include "util.h"
+#include "banned.h"
+
+#define CG_EXPLAIN_WIDTH 72	/* columns of a wrapped paragraph */
+
+static const struct cg_explain texts[CG_RULE__COUNT] = {
+	[CG_RULE_CASCADE_DROP] = {
+	    "DROP TABLE on a table that other tables reference with ON DELETE "
+	    "CASCADE, while foreign keys are enforced.  The classic case is "
+	    "a table rebuild (create a new table, copy, drop the old one, "
+	    "rename) written for SQLite but run where foreign keys stay on.",
+	    "Dropping a parent deletes its rows first, so every CASCADE child "
+	    "loses every row, transitively.  On Cloudflare D1 foreign keys "
+	    "cannot be turned off inside a migration, so a rebuild that is "
+	    "safe on plain SQLite wipes the children in production.",
+	    "CREATE TABLE projects_new (id INTEGER PRIMARY KEY, name TEXT,\n"
+	    "    archived INTEGER NOT NULL DEFAULT 0);\n"
+	    "INSERT INTO projects_new (id, name) SELECT id, name FROM projects;\n"
+	    "DROP TABLE projects;      -- tasks ... ON DELETE CASCADE\n"
+	    "ALTER TABLE projects_new RENAME TO projects;",
+	    "ALTER TABLE projects ADD COLUMN archived INTEGER NOT NULL "
+	    "DEFAULT 0;" },
+	[CG_RULE_CASCADE_DELETE] = {
+	    "DELETE, REPLACE or INSERT OR REPLACE on a table that has ON "
+	    "DELETE CASCADE children.",
+	    "REPLACE deletes the conflicting row before inserting the new "
+	    "one, and that delete cascades: the children of the replaced "
+	    "rows disappear although the parent looks unchanged.",
+	    "INSERT OR REPLACE INTO projects (id, name) VALUES (1, 'core');",
+	    "INSERT INTO projects (id, name) VALUES (1, 'core')\n"
+	    "    ON CONFLICT (id) DO UPDATE SET name = excluded.name;" },
+	[CG_RULE_SET_NULL_DROP] = {
+	    "A drop or delete on a parent whose children use ON DELETE SET "
+	    "NULL or SET DEFAULT.",
+	    "The child rows survive, but lose the link to their parent: "
+	    "after a rebuild every child points to nothing.",
+	    "DROP TABLE teams;          -- users.team_id ... ON DELETE SET NULL",
+	    "ALTER TABLE teams ADD COLUMN slug TEXT;" },
+	[CG_RULE_DATA_LOSS] = {
+	    "The simulation ran the migration on sample rows and a table "
+	    "that still exists afterwards has lost rows.",
+	    "Whatever the mechanism (cascade, trigger, a DELETE with a wrong "
+	    "WHERE), production would lose the same rows.",
+	    "DELETE FROM tasks WHERE project_id IN (SELECT id FROM projects);",
+	    "UPDATE tasks SET archived = 1 WHERE project_id IN\n"
+	    "    (SELECT id FROM projects WHERE archived = 1);" },
+	[CG_RULE_MIGRATION_FAILS] = {
+	    "A new migration does not apply on the schema its history builds "
+	    "(a syntax error, a missing table or column, a constraint).",
+	    "The deploy stops at this statement; on a target without "
+	    "transactional migrations the database is left half migrated.",
+	    "ALTER TABLE task ADD COLUMN due_at TEXT;   -- the table is tasks",
+	    "ALTER TABLE tasks ADD COLUMN due_at TEXT;" },
+	[CG_RULE_TRANSACTION_IN_MIGRATION] = {
+	    "BEGIN, COMMIT, ROLLBACK or SAVEPOINT inside a migration file.",
+	    "D1 and most runners already wrap each file in a transaction; "
+	    "a nested BEGIN fails, and a COMMIT in the middle makes the rest "
+	    "of the file non-atomic.",
+	    "BEGIN;\nALTER TABLE tasks ADD COLUMN due_at TEXT;\nCOMMIT;",
+	    "ALTER TABLE tasks ADD COLUMN due_at TEXT;" },
+	[CG_RULE_FK_PRAGMA_IGNORED] = {
+	    "PRAGMA foreign_keys=OFF where it has no effect: inside a "
+	    "transaction, or on D1, which runs each migration in one.",
+	    "The author believes cascades are off for a rebuild that "
+	    "follows, but they are not: the rebuild deletes child rows.",
+	    "PRAGMA foreign_keys=OFF;\nDROP TABLE projects;",
+	    "-- on D1: no rebuild\n"
+	    "ALTER TABLE projects ADD COLUMN archived INTEGER;" },
+	[CG_RULE_APPLIED_MIGRATION_CHANGED] = {
+	    "A migration that the base already has was edited, deleted or "
+	    "renamed.",
+	    "Production ran the old text and will never run the new one; new "
+	    "databases get a different schema from production's, and "
+	    "tools that record applied names run a renamed file again.",
+	    "git mv migrations/0002_users.sql migrations/0002_accounts.sql",
+	    "-- leave 0002 alone and add migrations/0005_accounts.sql" },
+	[CG_RULE_OUT_OF_ORDER] = {
+	    "A new migration sorts before the newest migration that is "
+	    "already applied.",
+	    "Some runners skip it silently, others run it after newer ones, "
+	    "so environments drift apart.",
+	    "migrations/0003_fix.sql  added after 0004_tags.sql was applied",
+	    "migrations/0005_fix.sql" },
+	[CG_RULE_DUPLICATE_VERSION] = {
+	    "Two migrations share a version number (usually two branches "
+	    "merged, each adding its own 0004).",
+	    "Runners order or skip them differently; one of them may never "
+	    "run.",
+	    "migrations/0004_tags.sql\nmigrations/0004_labels.sql",
+	    "migrations/0004_tags.sql\nmigrations/0005_labels.sql" },
+	[CG_RULE_DROP_COLUMN] = {
+	    "ALTER TABLE ... DROP COLUMN.",
+	    "The column's data is gone for good, and code still running "
+	    "during the deploy fails on the missing column.",
+	    "ALTER TABLE users DROP COLUMN legacy_email;",
+	    "-- deploy code that no longer reads it, copy the data if it\n"
+	    "-- is needed, then drop it in a later migration" },
+	[CG_RULE_RENAME] = {
+	    "ALTER TABLE ... RENAME TO or RENAME COLUMN.",
+	    "Code deployed before the migration still uses the old name and "
+	    "fails until the new code is out.",
+	    "ALTER TABLE users RENAME COLUMN mail TO email;",
+	    "ALTER TABLE users ADD COLUMN email TEXT;\n"
+	    "UPDATE users SET email = mail;   -- drop mail in a later deploy" },
+	[CG_RULE_BUDGET_EXCEEDED] = {
+	    "The sandbox stopped a statement that ran out of its time or "
+	    "memory budget.",
+	    "The statement could not be checked; on a large production table "
+	    "it may also run for a very long time.",
+	    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)\n"
+	    "SELECT count(*) FROM n;",
+	    "-- bounded work; raise time-budget-ms in .cascadeguard if needed" },
+	[CG_RULE_FILE_REFUSED] = {
+	    "A migration file that is binary, not UTF-8, larger than the "
+	    "limit, a symbolic link or a submodule.",
+	    "cascadeguard cannot check it, and a runner may apply something "
+	    "else than what the review showed.",
+	    "migrations/0004_data.sql -> ../../etc/passwd   (a symlink)",
+	    "migrations/0004_data.sql  as a plain UTF-8 text file" },
+	[CG_RULE_HISTORY_REPLAY_FAILS] = {
+	    "A migration that is already applied does not replay in the "
+	    "sandbox (libSQL-only syntax, say); the statement is skipped.",
+	    "The replayed schema may differ from production's, so checks of "
+	    "new migrations may miss something.",
+	    "ALTER TABLE tasks ALTER COLUMN title TO title TEXT NOT NULL;",
+	    "-- standard SQLite statements, or accept the warning" },
+	[CG_RULE_BAD_SUPPRESSION] = {
+	    "A `-- cascadeguard:` comment that is not `allow <rule> "
+	    "<reason>` with a known rule and a reason.",
+	    "A suppression without a reason hides a finding from reviewers "
+	    "without telling them why; a misspelt rule suppresses nothing.",
+	    "-- cascadeguard: allow cascade-drp\nDROP TABLE projects;",
+	    "-- cascadeguard: allow cascade-drop projects has no rows yet\n"
+	    "DROP TABLE projects;" },
+	[CG_RULE_DELETE_ROWS] = {
+	    "The simulation seeded rows and an explicit DELETE in the "
+	    "migration removed some of them.",
+	    "A DELETE in a migration runs once against every production row; "
+	    "a WHERE that is too wide deletes data no one meant to touch.",
+	    "DELETE FROM tasks;   -- meant: the tasks of archived projects",
+	    "DELETE FROM tasks WHERE project_id IN\n"
+	    "    (SELECT id FROM projects WHERE archived = 1);" },
+	[CG_RULE_ROWS_CHANGED] = {
+	    "The simulation seeded rows and a foreign-key action (SET NULL, "
+	    "SET DEFAULT, ON UPDATE CASCADE) or a trigger rewrote some of "
+	    "them.",
+	    "Rows that survive but silently lose their links or values are "
+	    "harder to notice than deleted ones, and as hard to restore.",
+	    "DROP TABLE teams;   -- users.team_id ... ON DELETE SET NULL",
+	    "ALTER TABLE teams ADD COLUMN slug TEXT;" },
+	[CG_RULE_NOT_SIMULATED] = {
+	    "The simulation could not seed a table (constraints it cannot "
+	    "satisfy) or could not run a file, so rows lost there are not "
+	    "counted.",
+	    "The static checks still ran, but the data-loss simulation has a "
+	    "blind spot: review that table's changes by hand.",
+	    "CREATE TABLE t (x INTEGER CHECK (x > 0 AND x < 0));",
+	    "CREATE TABLE t (x INTEGER CHECK (x > 0));" },
+};
+
+const struct cg_explain *
+cg_explain_get(enum cg_rule rule)
+{
+	if ((int)rule < 0 || rule >= CG_RULE__COUNT ||
+	    texts[rule].catches == NULL)
+		return NULL;
+	return &texts[rule];
+}
+
+/* Append text with every line indented by four spaces. */
+static int
+indented(struct cg_buf *b, const char *text)
+{
+	const char *p = text;
+	int rc = 0;
+
+	while (rc == 0 && *p != '\0') {
+		const char *nl = p;
+
+		while (*nl != '\0' && *nl != '\n')
+			nl++;
+		rc = cg_buf_puts(b, "    ", NULL);
+		if (rc == 0)
+			rc = cg_buf_add(b, p, (size_t)(nl - p), NULL);
+		if (rc == 0)
+			rc = cg_buf_puts(b, "\n", NULL);
+		p = *nl == '\n' ? nl + 1 : nl;
+	}
+	return rc;
+}
+
+/* Append a paragraph, words separated by single spaces, lines <= 72. */
+static int
+wrapped(struct cg_buf *b, const char *text)
+{
+	const char *p = text, *w;
+	size_t col = 0, n;
+	int rc = 0;
+
+	while (rc == 0 && *p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *w != '\0' && *w != ' '; w++)
+			;
+		n = (size_t)(w - p);
+		if (col > 0 && col + 1 + n > CG_EXPLAIN_WIDTH) {
+			rc = cg_buf_puts(b, "\n", NULL);
+			col = 0;
+		} else if (col > 0) {
+			rc = cg_buf_puts(b, " ", NULL);
+			col++;
+		}
+		if (rc == 0)
+			rc = cg_buf_add(b, p, n, NULL);
+		col += n;
+		p = w;
+	}
+	if (rc == 0)
+		rc = cg_buf_puts(b, "\n", NULL);
+	return rc;
+}
+
+char *
+cg_explain_text(enum cg_rule rule)
+{
+	const struct cg_explain *ex = cg_explain_get(rule);
+	const struct cg_rule_info *ri;
+	struct cg_buf b = CG_BUF_INIT;
+	int rc;
+
+	if (ex == NULL)
+		return NULL;
+	ri = cg_rule_info(rule);
+	rc = cg_buf_printf(&b, NULL, "%s (%s by default)\n%s\n\n"
+	    "What it catches:\n", ri->name, cg_severity_name(ri->severity),
+	    ri->summary);
+	if (rc == 0)
+		rc = wrapped(&b, ex->catches);
+	if (rc == 0)
+		rc = cg_buf_puts(&b, "\nWhy it matters:\n", NULL);
+	if (rc == 0)
+		rc = wrapped(&b, ex->why);
+	if (rc == 0)
+		rc = cg_buf_puts(&b, "\nBad:\n", NULL);
+	if (rc == 0)
+		rc = indented(&b, ex->bad);
+	if (rc == 0)
+		rc = cg_buf_puts(&b, "\nGood:\n", NULL);
+	if (rc == 0)
+		rc = indented(&b, ex->good);
+	if (rc == 0)
+		rc = cg_buf_printf(&b, NULL, "\nTo suppress one finding, put a "
+		    "comment with a reason directly above\nthe statement:\n\n"
+		    "    -- cascadeguard: allow %s <reason>\n\n"
+		    "To change its severity for the repository, set it in "
+		    ".cascadeguard:\n\n    [rules]\n    %s = warning\n",
+		    ri->name, ri->name);
+	if (rc < 0) {
+		cg_buf_release(&b);
+		return NULL;
+	}
+	return cg_buf_detach(&b);
+}
