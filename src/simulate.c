@@ -1,0 +1,2106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The data-loss simulation.  A copy of the replayed base is seeded with
+ * synthetic rows (parents first; values chosen by declared type and by
+ * the literals of the table's own text, retried column by column on the
+ * constraint SQLite names), the new files run on it through replay.c
+ * with the pre-update hook attributing each DELETE and UPDATE of a
+ * seeded row to the statement that runs, and the end state is compared
+ * with the seed, following renames.
+ */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "finding.h"
+#include "replay.h"
+#include "rules.h"
+#include "sandbox.h"
+#include "sandbox_db.h"
+#include "simulate.h"
+#include "sqltext.h"
+#include "util.h"
+#include "banned.h"
+
+#define SIM_ROWS 2		/* seeded rows per table */
+#define SIM_TRIES 64		/* inserts tried per row */
+#define SIM_MAX_LITERALS 16	/* literals of a table's text used as candidates */
+#define SIM_MAX_EVENTS 100000	/* SECURITY: bounded memory for the hook */
+#define SIM_OUT_OF_TIME "the time budget ran out while seeding"
+
+struct scol {
+	char *name;
+	char *type;		/* declared, may be "" */
+	int notnull;
+	int pk;			/* 1-based position in the primary key, 0 */
+	int generated;		/* hidden 2 or 3: left alone */
+	char *dflt;		/* default expression text, may be NULL */
+	/* foreign key, when the column holds one */
+	char *fk_parent;
+	char *fk_to;		/* NULL: the parent's primary key */
+	int fk_seq;
+	int deferred;		/* parent had no rows when this was seeded */
+	unsigned cand;		/* candidate index being tried */
+	long fk_table;		/* index of fk_parent in the tables, -1 */
+	int aff;		/* enum aff, from type */
+	int date;		/* the name or type says date or time */
+};
+
+/*
+ * What the table's text prefers for a column: the first `col = 'x'`,
+ * `col IN ('x', ...)` or `col IS NULL` it holds (a CHECK's first
+ * branch is then satisfied together).
+ */
+enum pref_kind { PREF_NONE, PREF_VALUE, PREF_NULL, PREF_SEEN };
+
+struct val {
+	int type;		/* SQLITE_INTEGER, _FLOAT, _TEXT, _BLOB, _NULL */
+	sqlite3_int64 i;
+	double d;
+	char *s;		/* owned, for TEXT and BLOB */
+	size_t n;
+};
+
+struct srow {
+	sqlite3_int64 rowid;	/* rowid tables */
+	struct val *key;	/* nkey values, when the table declares a key */
+};
+
+struct stable {
+	char *name;		/* as seeded */
+	char *cur;		/* after the renames seen so far */
+	char *create;
+	int without_rowid;
+	int alias;		/* INTEGER PRIMARY KEY: the key is the rowid */
+	struct scol *cols;
+	size_t ncols;
+	size_t nkey;		/* declared primary key columns */
+	struct srow rows[SIM_ROWS];
+	size_t nrows;
+	char *why;		/* owned: why it could not be seeded */
+	int state;		/* topological walk: 0, 1 visiting, 2 done */
+	enum pref_kind *pref;	/* per column */
+	struct val *prefv;	/* per column, for PREF_VALUE */
+};
+
+struct sstmt {
+	char *set, *path;
+	unsigned line, col, end_line;
+	unsigned flags;
+	char *table;
+	char *sql;
+	size_t sql_len;
+};
+
+struct sevent {
+	size_t table;
+	long row;		/* -1: WITHOUT ROWID, the row is not known */
+	size_t stmt;
+	int op;
+	int depth;
+};
+
+struct snote {
+	char *set, *path;
+	unsigned line;
+	char *msg;
+};
+
+struct cg_sim {
+	struct cg_sandbox *sb;
+	sqlite3 *db;
+	struct stable *t;
+	size_t nt;
+	size_t *order;
+	size_t norder;
+	struct sstmt *st;
+	size_t nst, capst;
+	struct sevent *ev;
+	size_t nev, capev;
+	struct snote *notes;
+	size_t nnotes, capnotes;
+	int have_stmt;
+	int nomem;
+};
+
+/* ---- small helpers ---- */
+
+static void
+val_release(struct val *v)
+{
+	free(v->s);
+	memset(v, 0, sizeof(*v));
+}
+
+static int
+val_copy(struct val *dst, const struct val *src)
+{
+	*dst = *src;
+	dst->s = NULL;
+	if (src->s != NULL) {
+		dst->s = malloc(src->n + 1);
+		if (dst->s == NULL)
+			return -1;
+		memcpy(dst->s, src->s, src->n);
+		dst->s[src->n] = '\0';
+	}
+	return 0;
+}
+
+static int
+val_from(struct val *v, sqlite3_value *sv)
+{
+	const void *p;
+
+	memset(v, 0, sizeof(*v));
+	v->type = sqlite3_value_type(sv);
+	switch (v->type) {
+	case SQLITE_INTEGER:
+		v->i = sqlite3_value_int64(sv);
+		return 0;
+	case SQLITE_FLOAT:
+		v->d = sqlite3_value_double(sv);
+		return 0;
+	case SQLITE_TEXT:
+	case SQLITE_BLOB:
+		p = v->type == SQLITE_TEXT ? (const void *)sqlite3_value_text(sv) :
+		    sqlite3_value_blob(sv);
+		v->n = (size_t)sqlite3_value_bytes(sv);
+		v->s = malloc(v->n + 1);
+		if (v->s == NULL)
+			return -1;
+		if (v->n > 0)
+			memcpy(v->s, p, v->n);
+		v->s[v->n] = '\0';
+		return 0;
+	default:
+		v->type = SQLITE_NULL;
+		return 0;
+	}
+}
+
+static int
+val_bind(sqlite3_stmt *st, int i, const struct val *v)
+{
+	switch (v->type) {
+	case SQLITE_INTEGER:
+		return sqlite3_bind_int64(st, i, v->i);
+	case SQLITE_FLOAT:
+		return sqlite3_bind_double(st, i, v->d);
+	case SQLITE_TEXT:
+		return sqlite3_bind_text(st, i, v->s, (int)v->n, SQLITE_TRANSIENT);
+	case SQLITE_BLOB:
+		return sqlite3_bind_blob(st, i, v->s, (int)v->n, SQLITE_TRANSIENT);
+	default:
+		return sqlite3_bind_null(st, i);
+	}
+}
+
+static int
+set_text(struct val *v, const char *s, size_t n)
+{
+	val_release(v);
+	v->type = SQLITE_TEXT;
+	v->s = cg_strndup(s, n);
+	v->n = n;
+	return v->s == NULL ? -1 : 0;
+}
+
+static void
+set_int(struct val *v, sqlite3_int64 i)
+{
+	val_release(v);
+	v->type = SQLITE_INTEGER;
+	v->i = i;
+}
+
+static void
+set_real(struct val *v, double d)
+{
+	val_release(v);
+	v->type = SQLITE_FLOAT;
+	v->d = d;
+}
+
+/* "name" with inner quotes doubled, appended to b. */
+static int
+quote_ident(struct cg_buf *b, const char *name, struct cg_err *err)
+{
+	const char *p;
+	int rc;
+
+	rc = cg_buf_puts(b, "\"", err);
+	for (p = name; rc == 0 && *p != '\0'; p++) {
+		rc = cg_buf_add(b, p, 1, err);
+		if (rc == 0 && *p == '"')
+			rc = cg_buf_add(b, p, 1, err);
+	}
+	if (rc == 0)
+		rc = cg_buf_puts(b, "\"", err);
+	return rc;
+}
+
+static int
+contains_ci(const char *hay, const char *needle)
+{
+	return needle[0] != '\0' && strcasestr(hay, needle) != NULL;
+}
+
+static int
+is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* 1 when word occurs in text as a whole identifier (ASCII case-insensitive). */
+static int
+has_word(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	size_t i;
+
+	if (n == 0 || n > len)
+		return 0;
+	for (i = 0; i + n <= len; i++) {
+		if (strncasecmp(text + i, word, n) != 0)
+			continue;
+		if (i > 0 && is_ident_char(text[i - 1]))
+			continue;
+		if (i + n < len && is_ident_char(text[i + n]))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+tool_exec(struct cg_sim *s, const char *sql)
+{
+	int rc;
+
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	cg_sandbox_budget_suspend(s->sb, 0);
+	return rc;
+}
+
+static int
+sql_fail(struct cg_sim *s, int src, const char *what, struct cg_err *err)
+{
+	if (src == SQLITE_NOMEM)
+		return cg_err_nomem(err);
+	return cg_err_set(err, CG_ESQL, "simulation: cannot %s: %s", what,
+	    sqlite3_errmsg(s->db));
+}
+
+static struct stable *
+find_table(struct cg_sim *s, const char *name, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < s->nt; i++)
+		if (cg_ident_eq(s->t[i].name, name)) {
+			if (idx != NULL)
+				*idx = i;
+			return &s->t[i];
+		}
+	return NULL;
+}
+
+static void
+table_release(struct stable *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ncols; i++) {
+		free(t->cols[i].name);
+		free(t->cols[i].type);
+		free(t->cols[i].dflt);
+		free(t->cols[i].fk_parent);
+		free(t->cols[i].fk_to);
+	}
+	for (i = 0; t->prefv != NULL && i < t->ncols; i++)
+		val_release(&t->prefv[i]);
+	free(t->prefv);
+	free(t->pref);
+	free(t->cols);
+	for (i = 0; i < t->nrows; i++) {
+		for (j = 0; t->rows[i].key != NULL && j < t->nkey; j++)
+			val_release(&t->rows[i].key[j]);
+		free(t->rows[i].key);
+	}
+	free(t->name);
+	free(t->cur);
+	free(t->create);
+	free(t->why);
+}
+
+void
+cg_sim_free(struct cg_sim *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->db != NULL)
+		sqlite3_preupdate_hook(s->db, NULL, NULL);
+	for (i = 0; i < s->nt; i++)
+		table_release(&s->t[i]);
+	free(s->t);
+	free(s->order);
+	for (i = 0; i < s->nst; i++) {
+		free(s->st[i].set);
+		free(s->st[i].path);
+		free(s->st[i].table);
+		free(s->st[i].sql);
+	}
+	free(s->st);
+	free(s->ev);
+	for (i = 0; i < s->nnotes; i++) {
+		free(s->notes[i].set);
+		free(s->notes[i].path);
+		free(s->notes[i].msg);
+	}
+	free(s->notes);
+	cg_sandbox_free(s->sb);
+	free(s);
+}
+
+void
+cg_sim_counts(const struct cg_sim *s, struct cg_sim_counts *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < s->nt; i++) {
+		out->ntables++;
+		if (s->t[i].nrows > 0)
+			out->nseeded++;
+		out->nrows += s->t[i].nrows;
+	}
+}
+
+/* ---- reading the schema ---- */
+
+/* Shadow tables of a virtual table (fts5 "docs_content") are not seeded. */
+static int
+is_shadow(const char *name, const struct cg_strvec *vtabs)
+{
+	size_t i, n;
+
+	for (i = 0; i < vtabs->n; i++) {
+		n = strlen(vtabs->v[i]);
+		if (strncasecmp(name, vtabs->v[i], n) == 0 && name[n] == '_')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+load_tables(struct cg_sim *s, struct cg_err *err)
+{
+	static const char sql[] = "SELECT name, sql FROM sqlite_schema "
+	    "WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+	    "ORDER BY rowid";
+	struct cg_strvec names = CG_STRVEC_INIT, creates = CG_STRVEC_INIT;
+	struct cg_strvec vtabs = CG_STRVEC_INIT;
+	sqlite3_stmt *st = NULL;
+	const char *name, *create;
+	size_t i;
+	int src;
+	int rc = 0;
+
+	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (src != SQLITE_OK) {
+		rc = sql_fail(s, src, "list the tables", err);
+		goto out;
+	}
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		create = (const char *)sqlite3_column_text(st, 1);
+		if (name == NULL || create == NULL)
+			continue;
+		if (strncasecmp(create, "CREATE VIRTUAL", 14) == 0) {
+			rc = cg_strvec_push(&vtabs, name, err);
+		} else {
+			rc = cg_strvec_push(&names, name, err);
+			if (rc == 0)
+				rc = cg_strvec_push(&creates, create, err);
+		}
+		if (rc < 0)
+			goto out;
+	}
+	if (src != SQLITE_DONE) {
+		rc = sql_fail(s, src, "list the tables", err);
+		goto out;
+	}
+	s->t = calloc(names.n ? names.n : 1, sizeof(*s->t));
+	s->order = calloc(names.n ? names.n : 1, sizeof(*s->order));
+	if (s->t == NULL || s->order == NULL) {
+		rc = cg_err_nomem(err);
+		goto out;
+	}
+	for (i = 0; i < names.n; i++) {
+		if (is_shadow(names.v[i], &vtabs))
+			continue;
+		s->t[s->nt].name = names.v[i];
+		s->t[s->nt].create = creates.v[i];
+		names.v[i] = creates.v[i] = NULL;
+		s->t[s->nt].cur = cg_strdup(s->t[s->nt].name);
+		s->nt++;
+		if (s->t[s->nt - 1].cur == NULL) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	cg_strvec_release(&names);
+	cg_strvec_release(&creates);
+	cg_strvec_release(&vtabs);
+	return rc;
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return cg_strdup(v != NULL ? (const char *)v : "");
+}
+
+/*
+ * WITHOUT ROWID among the table options, after the column list (from
+ * the text: pragma_table_list costs a pass over the whole schema).
+ */
+static int
+without_rowid(const char *create)
+{
+	size_t len = strlen(create), pos = 0;
+	int depth = 0, closed = 0;
+	struct cg_tok t;
+
+	for (;;) {
+		t = cg_sql_next_token(create, len, &pos);
+		if (t.kind == CG_TOK_END)
+			return 0;
+		if (t.kind == CG_TOK_PUNCT && create[t.off] == '(')
+			depth++;
+		else if (t.kind == CG_TOK_PUNCT && create[t.off] == ')') {
+			if (--depth == 0)
+				closed = 1;
+		} else if (closed && depth == 0 && cg_tok_is(create, t,
+		    "WITHOUT"))
+			return 1;
+	}
+}
+
+/* The table named name, looking at the one found last time first. */
+static struct stable *
+table_at(struct cg_sim *s, const char *name, size_t *hint)
+{
+	if (*hint < s->nt && strcmp(s->t[*hint].name, name) == 0)
+		return &s->t[*hint];
+	return find_table(s, name, hint);
+}
+
+/*
+ * Columns (table_xinfo), foreign keys and the kind of every table, each
+ * with one query over the whole schema: a prepare per table costs more
+ * than all the seeding on a 200-table schema.
+ */
+static int
+load_columns(struct cg_sim *s, struct cg_err *err)
+{
+	static const char xinfo[] = "SELECT m.name, x.name, x.type, "
+	    "x.\"notnull\", x.dflt_value, x.pk, x.hidden FROM sqlite_schema "
+	    "AS m JOIN pragma_table_xinfo(m.name) AS x WHERE m.type = 'table' "
+	    "ORDER BY m.rowid, x.cid";
+	static const char fkl[] = "SELECT m.name, p.\"from\", p.\"table\", "
+	    "p.\"to\", p.seq FROM sqlite_schema AS m "
+	    "JOIN pragma_foreign_key_list(m.name) AS p WHERE m.type = 'table' "
+	    "ORDER BY m.rowid, p.id, p.seq";
+	sqlite3_stmt *st = NULL;
+	size_t *cap = NULL;
+	size_t hint = 0, i;
+	struct stable *t;
+	struct scol *c;
+	const char *tn;
+	int src;
+	int rc = 0;
+
+	cap = calloc(s->nt ? s->nt : 1, sizeof(*cap));
+	if (cap == NULL)
+		return cg_err_nomem(err);
+	src = sqlite3_prepare_v2(s->db, xinfo, -1, &st, NULL);
+	while (src == SQLITE_OK || src == SQLITE_ROW) {
+		src = sqlite3_step(st);
+		if (src != SQLITE_ROW)
+			break;
+		tn = (const char *)sqlite3_column_text(st, 0);
+		if (tn == NULL || (t = table_at(s, tn, &hint)) == NULL)
+			continue;
+		rc = cg_grow(&t->cols, &cap[hint], t->ncols + 1,
+		    sizeof(*t->cols), err);
+		if (rc < 0)
+			goto out;
+		c = &t->cols[t->ncols++];
+		memset(c, 0, sizeof(*c));
+		c->name = col_dup(st, 1);
+		c->type = col_dup(st, 2);
+		c->notnull = sqlite3_column_int(st, 3);
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			c->dflt = col_dup(st, 4);
+		c->pk = sqlite3_column_int(st, 5);
+		c->generated = sqlite3_column_int(st, 6) >= 2;
+		if (c->name == NULL || c->type == NULL ||
+		    (sqlite3_column_type(st, 4) != SQLITE_NULL && c->dflt == NULL)) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+		if (c->pk > 0)
+			t->nkey++;
+	}
+	if (src != SQLITE_DONE) {
+		rc = sql_fail(s, src, "read the columns", err);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	src = sqlite3_prepare_v2(s->db, fkl, -1, &st, NULL);
+	while (src == SQLITE_OK || src == SQLITE_ROW) {
+		const char *from;
+
+		src = sqlite3_step(st);
+		if (src != SQLITE_ROW)
+			break;
+		tn = (const char *)sqlite3_column_text(st, 0);
+		from = (const char *)sqlite3_column_text(st, 1);
+		if (tn == NULL || from == NULL ||
+		    (t = table_at(s, tn, &hint)) == NULL)
+			continue;
+		for (i = 0; i < t->ncols; i++) {
+			c = &t->cols[i];
+			if (!cg_ident_eq(c->name, from) || c->fk_parent != NULL)
+				continue;
+			c->fk_parent = col_dup(st, 2);
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+				c->fk_to = col_dup(st, 3);
+			c->fk_seq = sqlite3_column_int(st, 4);
+			if (c->fk_parent == NULL ||
+			    (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+			    c->fk_to == NULL)) {
+				rc = cg_err_nomem(err);
+				goto out;
+			}
+			break;
+		}
+	}
+	if (src != SQLITE_DONE) {
+		rc = sql_fail(s, src, "read the foreign keys", err);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	for (hint = 0; hint < s->nt; hint++)
+		s->t[hint].without_rowid = without_rowid(s->t[hint].create);
+	for (hint = 0; hint < s->nt; hint++) {
+		t = &s->t[hint];
+		if (t->without_rowid || t->nkey != 1)
+			continue;
+		for (i = 0; i < t->ncols; i++)
+			if (t->cols[i].pk == 1 &&
+			    strcasecmp(t->cols[i].type, "INTEGER") == 0)
+				t->alias = 1;
+	}
+out:
+	free(cap);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Parents before children; a cycle is cut where it closes. */
+static void
+visit(struct cg_sim *s, size_t i)
+{
+	struct stable *t = &s->t[i];
+	size_t j;
+
+	if (t->state != 0)
+		return;
+	t->state = 1;
+	for (j = 0; j < t->ncols; j++)
+		if (t->cols[j].fk_parent != NULL && t->cols[j].fk_table >= 0 &&
+		    (size_t)t->cols[j].fk_table != i)
+			visit(s, (size_t)t->cols[j].fk_table);
+	t->state = 2;
+	s->order[s->norder++] = i;
+}
+
+/* ---- candidate values ---- */
+
+enum aff { AFF_INT, AFF_TEXT, AFF_BLOB, AFF_REAL, AFF_NUM };
+
+/* SQLite's affinity rules (section 3.1 of its datatype documentation). */
+static enum aff
+affinity(const char *type)
+{
+	if (contains_ci(type, "INT"))
+		return AFF_INT;
+	if (contains_ci(type, "CHAR") || contains_ci(type, "CLOB") ||
+	    contains_ci(type, "TEXT"))
+		return AFF_TEXT;
+	if (type[0] == '\0' || contains_ci(type, "BLOB") ||
+	    strcasecmp(type, "ANY") == 0)
+		return AFF_BLOB;
+	if (contains_ci(type, "REAL") || contains_ci(type, "FLOA") ||
+	    contains_ci(type, "DOUB"))
+		return AFF_REAL;
+	return AFF_NUM;
+}
+
+static int
+ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int
+dateish(const struct scol *c)
+{
+	return contains_ci(c->type, "DATE") || contains_ci(c->type, "TIME") ||
+	    ends_with_ci(c->name, "_at") || ends_with_ci(c->name, "date") ||
+	    ends_with_ci(c->name, "time") || ends_with_ci(c->name, "_on");
+}
+
+/* Literals of the table's text (CHECK values, defaults), in order. */
+struct lits {
+	struct val v[SIM_MAX_LITERALS];
+	size_t n;
+};
+
+static int
+lits_load(struct lits *l, const char *create)
+{
+	size_t len = strlen(create), pos = 0;
+	struct cg_tok t, prev;
+	struct cg_buf b = CG_BUF_INIT;
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	prev.kind = CG_TOK_END;
+	prev.off = prev.len = 0;
+	while (l->n < SIM_MAX_LITERALS) {
+		t = cg_sql_next_token(create, len, &pos);
+		if (t.kind == CG_TOK_END)
+			break;
+		if (t.kind == CG_TOK_STRING) {
+			b.len = 0;
+			for (i = t.off + 1; i + 1 < t.off + t.len; i++) {
+				if (create[i] == '\'' && create[i + 1] == '\'')
+					i++;
+				if (cg_buf_add(&b, create + i, 1, NULL) < 0) {
+					cg_buf_release(&b);
+					return -1;
+				}
+			}
+			if (set_text(&l->v[l->n], b.data != NULL ? b.data : "",
+			    b.len) < 0) {
+				cg_buf_release(&b);
+				return -1;
+			}
+			l->n++;
+		} else if (t.kind == CG_TOK_NUMBER) {
+			char num[64];
+			int neg = prev.kind == CG_TOK_PUNCT &&
+			    create[prev.off] == '-';
+			size_t n = t.len < sizeof(num) - 1 ? t.len :
+			    sizeof(num) - 1;
+			char *end;
+
+			memcpy(num, create + t.off, n);
+			num[n] = '\0';
+			if (strpbrk(num, ".eE") != NULL &&
+			    strncasecmp(num, "0x", 2) != 0)
+				set_real(&l->v[l->n], strtod(num, &end) *
+				    (neg ? -1 : 1));
+			else
+				set_int(&l->v[l->n], strtoll(num, &end, 0) *
+				    (neg ? -1 : 1));
+			l->n++;
+		}
+		prev = t;
+	}
+	cg_buf_release(&b);
+	return 0;
+}
+
+static void
+lits_release(struct lits *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		val_release(&l->v[i]);
+	l->n = 0;
+}
+
+#define NBASE 8
+
+/*
+ * Candidate k for column c of row r: first by type (distinct per row),
+ * then the table's literals, then the literals made distinct per row.
+ */
+static int
+candidate(struct val *v, const struct scol *c, const struct lits *l,
+    enum pref_kind pk, const struct val *pv, unsigned r, unsigned k)
+{
+	enum aff a = (enum aff)c->aff;
+	int d = c->date;
+	int nullable = !c->notnull && c->pk == 0;
+	unsigned total = NBASE + 2 * (unsigned)l->n + (unsigned)nullable +
+	    (pk != PREF_NONE);
+	char buf[160];
+	unsigned j;
+
+	k %= total;
+	if (pk != PREF_NONE) {
+		if (k == 0) {
+			val_release(v);
+			if (pk == PREF_NULL) {
+				v->type = SQLITE_NULL;
+				return 0;
+			}
+			return val_copy(v, pv);
+		}
+		k--;
+		total--;
+	}
+	if (nullable && k == total - 1) {
+		val_release(v);
+		v->type = SQLITE_NULL;
+		return 0;
+	}
+	if (k >= NBASE) {
+		j = k - NBASE;
+		if (j < l->n) {
+			val_release(v);
+			return val_copy(v, &l->v[j]);
+		}
+		j -= (unsigned)l->n;
+		if (l->v[j].type == SQLITE_INTEGER) {
+			set_int(v, l->v[j].i + r);
+		} else if (l->v[j].type == SQLITE_FLOAT) {
+			set_real(v, l->v[j].d + r);
+		} else {
+			(void)snprintf(buf, sizeof(buf), "%s%u", l->v[j].s, r + 1);
+			return set_text(v, buf, strlen(buf));
+		}
+		return 0;
+	}
+	if (contains_ci(c->type, "BOOL") && a != AFF_TEXT) {
+		static const int boolv[NBASE] = { 1, 0, 1, 0, 1, 0, 1, 0 };
+
+		set_int(v, k == 0 ? (r == 0 ? 1 : 0) : boolv[(k + r) % NBASE]);
+		return 0;
+	}
+	switch (a) {
+	case AFF_INT:
+		switch (k) {
+		case 0: set_int(v, d ? 1704067200 + (sqlite3_int64)r * 86400 :
+		    (sqlite3_int64)r + 1); return 0;
+		case 1: set_int(v, (sqlite3_int64)r + 1); return 0;
+		case 2: set_int(v, (sqlite3_int64)r); return 0;
+		case 3: set_int(v, 100 + (sqlite3_int64)r); return 0;
+		case 4: set_int(v, -1 - (sqlite3_int64)r); return 0;
+		case 5: set_int(v, 1704067200000 + (sqlite3_int64)r); return 0;
+		default: set_int(v, 1000000 + (sqlite3_int64)r * 7 + k); return 0;
+		}
+	case AFF_REAL:
+		switch (k) {
+		case 0: set_real(v, r + 1.5); return 0;
+		case 1: set_real(v, r + 0.5); return 0;
+		case 2: set_real(v, 100.5 + r); return 0;
+		case 3: set_real(v, (double)r); return 0;
+		default: set_real(v, -1.5 - r - k); return 0;
+		}
+	case AFF_BLOB:
+		if (k == 1) {
+			buf[0] = (char)0xc0;
+			buf[1] = (char)r;
+			val_release(v);
+			v->type = SQLITE_BLOB;
+			v->s = cg_strndup(buf, 2);
+			v->n = 2;
+			return v->s == NULL ? -1 : 0;
+		}
+		if (k == 0 || k > 3) {
+			set_int(v, (sqlite3_int64)r + 1 + (k > 3 ? 100 * k : 0));
+			return 0;
+		}
+		if (k == 3) {
+			set_real(v, r + 1.5);
+			return 0;
+		}
+		break;
+	case AFF_NUM:
+		if (k == 0 && !d) {
+			set_int(v, (sqlite3_int64)r + 1);
+			return 0;
+		}
+		if (k == 1) {
+			set_real(v, r + 1.5);
+			return 0;
+		}
+		if (k == 3) {
+			set_int(v, 100 + (sqlite3_int64)r);
+			return 0;
+		}
+		break;
+	case AFF_TEXT:
+		break;
+	}
+	/* Text candidates. */
+	switch (d ? (k == 0 ? 2u : k == 2 ? 0u : k) : k) {
+	case 0:
+		(void)snprintf(buf, sizeof(buf), "%.40s_%u", c->name, r + 1);
+		break;
+	case 1:
+		(void)snprintf(buf, sizeof(buf), "%c", 'a' + (int)r);
+		break;
+	case 2:
+		(void)snprintf(buf, sizeof(buf), "2024-01-0%u 00:00:00", r + 1);
+		break;
+	case 3:
+		(void)snprintf(buf, sizeof(buf), "%u", r + 1);
+		break;
+	case 4:
+		(void)snprintf(buf, sizeof(buf), "{\"k\":%u}", r + 1);
+		break;
+	case 5:
+		(void)snprintf(buf, sizeof(buf), "user%u@example.com", r + 1);
+		break;
+	case 6:
+		(void)snprintf(buf, sizeof(buf), "2024-01-0%u", r + 1);
+		break;
+	default:
+		(void)snprintf(buf, sizeof(buf), "https://example.com/%u",
+		    r + 1);
+		break;
+	}
+	return set_text(v, buf, strlen(buf));
+}
+
+/* ---- seeding ---- */
+
+/* The column parent.col of the parent's row r (or its first), into v. */
+static int
+parent_value(struct val *v, struct cg_sim *s, const struct scol *c,
+    unsigned r, int *found, struct cg_err *err)
+{
+	struct cg_buf q = CG_BUF_INIT;
+	struct stable *p;
+	sqlite3_stmt *st = NULL;
+	const char *to = c->fk_to;
+	size_t i;
+	int src;
+	int rc;
+
+	*found = 0;
+	p = c->fk_table >= 0 ? &s->t[c->fk_table] : NULL;
+	if (to == NULL && p != NULL)
+		for (i = 0; i < p->ncols; i++)
+			if (p->cols[i].pk == c->fk_seq + 1)
+				to = p->cols[i].name;
+	/* Fast path: the parent's key, as seeded. */
+	for (i = 0; p != NULL && to != NULL && p->nrows > 0 &&
+	    i < p->ncols; i++) {
+		if (p->cols[i].pk == 0 || !cg_ident_eq(p->cols[i].name, to) ||
+		    p->rows[0].key == NULL)
+			continue;
+		val_release(v);
+		if (val_copy(v, &p->rows[r < p->nrows ? r : p->nrows - 1].key[
+		    p->cols[i].pk - 1]) < 0)
+			return cg_err_nomem(err);
+		*found = 1;
+		return 0;
+	}
+	rc = cg_buf_puts(&q, "SELECT ", err);
+	if (rc == 0)
+		rc = to != NULL ? quote_ident(&q, to, err) :
+		    cg_buf_puts(&q, "rowid", err);
+	if (rc == 0)
+		rc = cg_buf_puts(&q, " FROM ", err);
+	if (rc == 0)
+		rc = quote_ident(&q, c->fk_parent, err);
+	if (rc == 0)
+		rc = cg_buf_puts(&q, " LIMIT 1 OFFSET ?1", err);
+	if (rc < 0)
+		goto out;
+	src = sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL);
+	if (src == SQLITE_NOMEM) {
+		rc = cg_err_nomem(err);
+		goto out;
+	}
+	if (src != SQLITE_OK)
+		goto out;	/* a broken reference: no value */
+	for (i = 0; i < 2 && !*found; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, i == 0 ? (int)r : 0);
+		src = sqlite3_step(st);
+		if (src == SQLITE_ROW) {
+			val_release(v);
+			if (val_from(v, sqlite3_column_value(st, 0)) < 0) {
+				rc = cg_err_nomem(err);
+				goto out;
+			}
+			*found = 1;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	cg_buf_release(&q);
+	return rc;
+}
+
+/* Advance the candidates of the columns SQLite's message names. */
+static void
+advance(struct stable *t, const char *msg)
+{
+	const char *colon = strchr(msg, ':');
+	const char *text = colon != NULL ? colon + 1 : msg;
+	const char *named = NULL;
+	size_t len = strlen(text);
+	size_t i, hit = 0;
+
+	for (i = 0; i < t->ncols; i++)
+		if (!t->cols[i].generated &&
+		    has_word(text, len, t->cols[i].name)) {
+			t->cols[i].cand++;
+			hit++;
+		}
+	if (hit > 0)
+		return;
+	/* A named CHECK: read its expression in the table's text. */
+	while (*text == ' ')
+		text++;
+	if (*text != '\0' && t->create != NULL)
+		named = strstr(t->create, text);
+	if (named != NULL) {
+		len = strlen(named) < 300 ? strlen(named) : 300;
+		for (i = 0; i < t->ncols; i++)
+			if (!t->cols[i].generated &&
+			    has_word(named + strlen(text), len - strlen(text) <
+			    len ? len - strlen(text) : 0, t->cols[i].name)) {
+				t->cols[i].cand++;
+				hit++;
+			}
+	}
+	if (hit > 0)
+		return;
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i].fk_parent == NULL)
+			t->cols[i].cand += i + 1;
+}
+
+/* The column a name token refers to, or -1. */
+static long
+col_of(const struct stable *t, const char *sql, struct cg_tok tok)
+{
+	char name[256];
+	size_t n, i;
+
+	if (tok.kind != CG_TOK_WORD && tok.kind != CG_TOK_QUOTED)
+		return -1;
+	if (tok.kind == CG_TOK_QUOTED) {
+		if (tok.len < 2)
+			return -1;
+		tok.off++;
+		tok.len -= 2;
+	}
+	n = tok.len < sizeof(name) - 1 ? tok.len : sizeof(name) - 1;
+	memcpy(name, sql + tok.off, n);
+	name[n] = '\0';
+	for (i = 0; i < t->ncols; i++)
+		if (cg_ident_eq(t->cols[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static int
+load_prefs(struct stable *t)
+{
+	const char *sql = t->create;
+	size_t len = strlen(sql), pos = 0, p2;
+	struct cg_tok a, b, c, d;
+	struct lits one;
+	long ci;
+
+	t->pref = calloc(t->ncols ? t->ncols : 1, sizeof(*t->pref));
+	t->prefv = calloc(t->ncols ? t->ncols : 1, sizeof(*t->prefv));
+	if (t->pref == NULL || t->prefv == NULL)
+		return -1;
+	for (;;) {
+		a = cg_sql_next_token(sql, len, &pos);
+		if (a.kind == CG_TOK_END)
+			break;
+		ci = col_of(t, sql, a);
+		if (ci < 0 || t->pref[ci] != PREF_NONE)
+			continue;
+		p2 = pos;
+		b = cg_sql_next_token(sql, len, &p2);
+		c = cg_sql_next_token(sql, len, &p2);
+		if (b.kind == CG_TOK_PUNCT && sql[b.off] == '=') {
+			if (c.kind == CG_TOK_PUNCT && sql[c.off] == '=')
+				c = cg_sql_next_token(sql, len, &p2);
+		} else if (cg_tok_is(sql, b, "IN") && c.kind == CG_TOK_PUNCT &&
+		    sql[c.off] == '(') {
+			c = cg_sql_next_token(sql, len, &p2);
+		} else if (cg_tok_is(sql, b, "IS") && cg_tok_is(sql, c, "NULL")) {
+			if (!t->cols[ci].notnull && t->cols[ci].pk == 0)
+				t->pref[ci] = PREF_NULL;
+			continue;
+		} else if (cg_tok_is(sql, b, "IS") && cg_tok_is(sql, c, "NOT")) {
+			d = cg_sql_next_token(sql, len, &p2);
+			if (cg_tok_is(sql, d, "NULL"))
+				t->pref[ci] = PREF_SEEN;	/* non-null: the default list */
+			continue;
+		} else {
+			continue;
+		}
+		if ((c.kind != CG_TOK_STRING && c.kind != CG_TOK_NUMBER) ||
+		    t->cols[ci].fk_parent != NULL)
+			continue;
+		{
+			char *lit = cg_strndup(sql + c.off, c.len);
+
+			if (lit == NULL || lits_load(&one, lit) < 0) {
+				free(lit);
+				return -1;
+			}
+			free(lit);
+		}
+		if (one.n == 1) {
+			t->prefv[ci] = one.v[0];
+			one.n = 0;
+			t->pref[ci] = PREF_VALUE;
+		}
+		lits_release(&one);
+	}
+	for (ci = 0; (size_t)ci < t->ncols; ci++)
+		if (t->pref[ci] != PREF_VALUE && t->pref[ci] != PREF_NULL)
+			t->pref[ci] = PREF_NONE;
+	return 0;
+}
+
+/*
+ * A nullable foreign key is left NULL once a constraint named it and
+ * the table's text prefers it NULL (CHECK (a IS NULL OR b IS NULL)), or
+ * on every other try when the text says nothing about it.
+ */
+static int
+fk_null(const struct stable *t, size_t i)
+{
+	const struct scol *c = &t->cols[i];
+
+	if (c->notnull || c->pk > 0 || c->cand == 0)
+		return 0;
+	if (t->pref[i] == PREF_NULL)
+		return 1;
+	return t->pref[i] == PREF_NONE && c->cand % 2 == 1;
+}
+
+static int
+seed_table(struct cg_sim *s, struct stable *t, struct cg_err *err)
+{
+	struct cg_buf q = CG_BUF_INIT;
+	struct val *vals = NULL;
+	struct lits l;
+	sqlite3_stmt *st = NULL;
+	unsigned r, tries;
+	size_t i, n = 0;
+	int found, src;
+	int rc;
+	char *last = NULL;
+
+	memset(&l, 0, sizeof(l));
+	rc = cg_buf_puts(&q, "INSERT INTO ", err);
+	if (rc == 0)
+		rc = quote_ident(&q, t->name, err);
+	if (rc == 0)
+		rc = cg_buf_puts(&q, " (", err);
+	for (i = 0; rc == 0 && i < t->ncols; i++) {
+		if (t->cols[i].generated)
+			continue;
+		if (n++ > 0)
+			rc = cg_buf_puts(&q, ", ", err);
+		if (rc == 0)
+			rc = quote_ident(&q, t->cols[i].name, err);
+	}
+	if (rc == 0)
+		rc = cg_buf_puts(&q, n > 0 ? ") VALUES (" : ") DEFAULT VALUES",
+		    err);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = cg_buf_puts(&q, i > 0 ? ", ?" : "?", err);
+	if (rc == 0 && n > 0)
+		rc = cg_buf_puts(&q, ")", err);
+	if (rc < 0)
+		goto out;
+	if (n == 0) {
+		/* "INSERT INTO t () DEFAULT VALUES" is not SQL. */
+		q.len = 0;
+		rc = cg_buf_puts(&q, "INSERT INTO ", err);
+		if (rc == 0)
+			rc = quote_ident(&q, t->name, err);
+		if (rc == 0)
+			rc = cg_buf_puts(&q, " DEFAULT VALUES", err);
+		if (rc < 0)
+			goto out;
+	}
+	src = sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL);
+	if (src != SQLITE_OK) {
+		if (src == SQLITE_NOMEM) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+		last = cg_strdup(sqlite3_errmsg(s->db));
+		goto done;
+	}
+	vals = calloc(t->ncols ? t->ncols : 1, sizeof(*vals));
+	if (vals == NULL || lits_load(&l, t->create) < 0 ||
+	    load_prefs(t) < 0) {
+		rc = cg_err_nomem(err);
+		goto out;
+	}
+
+	for (r = 0; r < SIM_ROWS; r++) {
+		for (tries = 0; tries < SIM_TRIES; tries++) {
+			int bi = 0;
+
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			for (i = 0; i < t->ncols; i++) {
+				struct scol *c = &t->cols[i];
+
+				if (c->generated)
+					continue;
+				found = 0;
+				if (c->fk_parent != NULL && fk_null(t, i)) {
+					val_release(&vals[i]);
+					vals[i].type = SQLITE_NULL;
+					found = 1;
+				} else if (c->fk_parent != NULL &&
+				    !(cg_ident_eq(c->fk_parent, t->name) &&
+				    r == 0)) {
+					rc = parent_value(&vals[i], s, c, r,
+					    &found, err);
+					if (rc < 0)
+						goto out;
+				}
+				if (!found && c->fk_parent != NULL &&
+				    !c->notnull) {
+					val_release(&vals[i]);
+					vals[i].type = SQLITE_NULL;
+					if (!cg_ident_eq(c->fk_parent, t->name))
+						c->deferred = 1;
+				} else if (!found &&
+				    candidate(&vals[i], c, &l, t->pref[i],
+				    &t->prefv[i], r, c->cand) < 0) {
+					rc = cg_err_nomem(err);
+					goto out;
+				}
+				src = val_bind(st, ++bi, &vals[i]);
+				if (src == SQLITE_NOMEM) {
+					rc = cg_err_nomem(err);
+					goto out;
+				}
+			}
+			src = sqlite3_step(st);
+			if (src == SQLITE_DONE)
+				break;
+			if (src == SQLITE_NOMEM) {
+				rc = cg_err_nomem(err);
+				goto out;
+			}
+			if (src == SQLITE_INTERRUPT ||
+			    cg_sandbox_budget_hit(s->sb)) {
+				free(last);
+				last = cg_strdup(SIM_OUT_OF_TIME);
+				goto done;
+			}
+			free(last);
+			last = cg_strdup(sqlite3_errmsg(s->db));
+			if (last == NULL) {
+				rc = cg_err_nomem(err);
+				goto out;
+			}
+			advance(t, last);
+		}
+		if (tries == SIM_TRIES)
+			break;
+		/* Remember the row. */
+		t->rows[t->nrows].rowid = sqlite3_last_insert_rowid(s->db);
+		if (t->nkey > 0) {
+			t->rows[t->nrows].key = calloc(t->nkey,
+			    sizeof(struct val));
+			if (t->rows[t->nrows].key == NULL) {
+				rc = cg_err_nomem(err);
+				goto out;
+			}
+			for (i = 0; i < t->ncols; i++)
+				if (t->cols[i].pk > 0 &&
+				    (size_t)t->cols[i].pk <= t->nkey &&
+				    val_copy(&t->rows[t->nrows].key[
+				    t->cols[i].pk - 1], &vals[i]) < 0) {
+					t->nrows++;
+					rc = cg_err_nomem(err);
+					goto out;
+				}
+			if (t->alias)
+				set_int(&t->rows[t->nrows].key[0],
+				    t->rows[t->nrows].rowid);
+		}
+		t->nrows++;
+		/* Next row: new values for what must differ. */
+		for (i = 0; i < t->ncols; i++)
+			t->cols[i].cand = 0;
+	}
+done:
+	if (t->nrows == 0) {
+		free(t->why);
+		t->why = last != NULL ? last : cg_strdup("no row could be "
+		    "inserted");
+		last = NULL;
+		if (t->why == NULL)
+			rc = cg_err_nomem(err);
+	}
+out:
+	free(last);
+	lits_release(&l);
+	for (i = 0; vals != NULL && i < t->ncols; i++)
+		val_release(&vals[i]);
+	free(vals);
+	sqlite3_finalize(st);
+	cg_buf_release(&q);
+	return rc;
+}
+
+/* Fill the keys a cycle left NULL, now that the parents have rows. */
+static int
+fix_deferred(struct cg_sim *s, struct stable *t, struct cg_err *err)
+{
+	struct cg_buf q = CG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct val v;
+	size_t i, r;
+	int found, src;
+	int rc = 0;
+
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < t->ncols && !t->without_rowid; i++) {
+		if (!t->cols[i].deferred)
+			continue;
+		q.len = 0;
+		rc = cg_buf_puts(&q, "UPDATE ", err);
+		if (rc == 0)
+			rc = quote_ident(&q, t->name, err);
+		if (rc == 0)
+			rc = cg_buf_puts(&q, " SET ", err);
+		if (rc == 0)
+			rc = quote_ident(&q, t->cols[i].name, err);
+		if (rc == 0)
+			rc = cg_buf_puts(&q, " = ?1 WHERE rowid = ?2", err);
+		if (rc < 0)
+			goto out;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL) !=
+		    SQLITE_OK)
+			continue;
+		for (r = 0; r < t->nrows; r++) {
+			rc = parent_value(&v, s, &t->cols[i], (unsigned)r,
+			    &found, err);
+			if (rc < 0)
+				goto out;
+			if (!found)
+				continue;
+			sqlite3_reset(st);
+			src = val_bind(st, 1, &v);
+			if (src == SQLITE_OK)
+				src = sqlite3_bind_int64(st, 2,
+				    t->rows[r].rowid);
+			if (src == SQLITE_OK)
+				(void)sqlite3_step(st);
+		}
+	}
+out:
+	val_release(&v);
+	sqlite3_finalize(st);
+	cg_buf_release(&q);
+	return rc;
+}
+
+int
+cg_sim_new(struct cg_sim **out, struct cg_sandbox *base, struct cg_err *err)
+{
+	struct cg_sim *s;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return cg_err_nomem(err);
+	rc = cg_sandbox_clone(&s->sb, base, err);
+	if (rc < 0)
+		goto out;
+	s->db = cg_sandbox_db(s->sb);
+	cg_sandbox_budget_start(s->sb);
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = load_tables(s, err);
+	if (rc == 0)
+		rc = load_columns(s, err);
+	for (i = 0; rc == 0 && i < s->nt; i++) {
+		size_t j, p;
+
+		for (j = 0; j < s->t[i].ncols; j++) {
+			struct scol *c = &s->t[i].cols[j];
+
+			c->fk_table = -1;
+			if (c->fk_parent != NULL &&
+			    find_table(s, c->fk_parent, &p) != NULL)
+				c->fk_table = (long)p;
+			c->aff = (int)affinity(c->type);
+			c->date = dateish(c);
+		}
+	}
+	cg_sandbox_budget_suspend(s->sb, 0);
+	if (rc < 0)
+		goto out;
+	for (i = 0; i < s->nt; i++)
+		visit(s, i);
+
+	/* Foreign keys off: parents come first anyway, cycles are fixed up. */
+	if (tool_exec(s, "PRAGMA foreign_keys=OFF") != SQLITE_OK ||
+	    tool_exec(s, "BEGIN") != SQLITE_OK) {
+		rc = sql_fail(s, sqlite3_errcode(s->db), "start seeding", err);
+		goto out;
+	}
+	for (i = 0; i < s->norder; i++) {
+		struct stable *t = &s->t[s->order[i]];
+
+		if (cg_sandbox_budget_hit(s->sb)) {
+			t->why = cg_strdup(SIM_OUT_OF_TIME);
+			if (t->why == NULL) {
+				rc = cg_err_nomem(err);
+				break;
+			}
+			continue;
+		}
+		rc = seed_table(s, t, err);
+		if (rc < 0)
+			break;
+	}
+	for (i = 0; rc == 0 && i < s->nt; i++)
+		rc = fix_deferred(s, &s->t[i], err);
+	if (rc < 0) {
+		(void)tool_exec(s, "ROLLBACK");
+		goto out;
+	}
+	if (tool_exec(s, "COMMIT") != SQLITE_OK) {
+		rc = sql_fail(s, sqlite3_errcode(s->db), "commit the seed", err);
+		(void)tool_exec(s, "ROLLBACK");
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+out:
+	cg_sim_free(s);
+	return rc;
+}
+
+/* ---- running ---- */
+
+static void
+on_stmt(const struct cg_stmt *st, void *payload)
+{
+	struct cg_sim *s = payload;
+	struct sstmt *x;
+	size_t i;
+
+	s->have_stmt = 0;
+	if (s->nomem || cg_grow(&s->st, &s->capst, s->nst + 1, sizeof(*s->st),
+	    NULL) < 0) {
+		s->nomem = 1;
+		return;
+	}
+	x = &s->st[s->nst];
+	memset(x, 0, sizeof(*x));
+	x->set = st->set != NULL ? cg_strdup(st->set) : NULL;
+	x->path = st->path != NULL ? cg_strdup(st->path) : NULL;
+	x->table = st->table != NULL ? cg_strdup(st->table) : NULL;
+	x->sql = st->sql != NULL ? cg_strndup(st->sql, st->sql_len) : NULL;
+	x->sql_len = st->sql != NULL ? st->sql_len : 0;
+	x->line = st->line;
+	x->col = st->col;
+	x->end_line = st->end_line;
+	x->flags = st->flags;
+	s->nst++;
+	if ((st->set != NULL && x->set == NULL) ||
+	    (st->path != NULL && x->path == NULL) ||
+	    (st->table != NULL && x->table == NULL) ||
+	    (st->sql != NULL && x->sql == NULL)) {
+		s->nomem = 1;
+		return;
+	}
+	s->have_stmt = 1;
+	/* A rename takes the seeded rows with it. */
+	if ((st->flags & CG_ST_RENAME_TABLE) && st->table != NULL &&
+	    st->new_name != NULL) {
+		for (i = 0; i < s->nt; i++) {
+			char *n;
+
+			if (!cg_ident_eq(s->t[i].cur, st->table))
+				continue;
+			n = cg_strdup(st->new_name);
+			if (n == NULL) {
+				s->nomem = 1;
+				return;
+			}
+			free(s->t[i].cur);
+			s->t[i].cur = n;
+		}
+	}
+}
+
+static void
+pre_hook(void *payload, sqlite3 *db, int op, const char *zdb,
+    const char *ztab, sqlite3_int64 k1, sqlite3_int64 k2)
+{
+	struct cg_sim *s = payload;
+	struct sevent *e;
+	struct stable *t = NULL;
+	size_t i;
+	long row = -1;
+
+	if (!s->have_stmt || s->nomem || op == SQLITE_INSERT ||
+	    zdb == NULL || strcmp(zdb, "main") != 0 || ztab == NULL)
+		return;
+	for (i = 0; i < s->nt; i++)
+		if (cg_ident_eq(s->t[i].cur, ztab)) {
+			t = &s->t[i];
+			break;
+		}
+	if (t == NULL || t->nrows == 0)
+		return;
+	if (!t->without_rowid) {
+		size_t r;
+
+		for (r = 0; r < t->nrows; r++)
+			if (t->rows[r].rowid == k1)
+				row = (long)r;
+		if (row < 0)
+			return;
+		if (op == SQLITE_UPDATE && k1 != k2) {
+			t->rows[row].rowid = k2;
+			if (t->alias)
+				set_int(&t->rows[row].key[0], k2);
+		}
+	}
+	if (s->nev >= SIM_MAX_EVENTS)
+		return;
+	if (cg_grow(&s->ev, &s->capev, s->nev + 1, sizeof(*s->ev), NULL) < 0) {
+		s->nomem = 1;
+		return;
+	}
+	e = &s->ev[s->nev++];
+	e->table = i;
+	e->row = row;
+	e->stmt = s->nst - 1;
+	e->op = op;
+	e->depth = sqlite3_preupdate_depth(db);
+}
+
+static int
+add_note(struct cg_sim *s, const char *set, const char *path,
+    unsigned line, const char *msg, struct cg_err *err)
+{
+	struct snote *n;
+	int rc;
+
+	rc = cg_grow(&s->notes, &s->capnotes, s->nnotes + 1,
+	    sizeof(*s->notes), err);
+	if (rc < 0)
+		return rc;
+	n = &s->notes[s->nnotes++];
+	n->set = set != NULL ? cg_strdup(set) : NULL;
+	n->path = path != NULL ? cg_strdup(path) : NULL;
+	n->line = line;
+	n->msg = cg_strdup(msg);
+	if ((set != NULL && n->set == NULL) ||
+	    (path != NULL && n->path == NULL) || n->msg == NULL)
+		return cg_err_nomem(err);
+	return 0;
+}
+
+int
+cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
+    const struct cg_source *src, struct cg_err *err)
+{
+	struct cg_findings junk = CG_FINDINGS_INIT;
+	struct cg_replay_hooks hooks;
+	size_t i;
+	int rc;
+
+	hooks.on_stmt_start = on_stmt;
+	hooks.payload = s;
+	s->have_stmt = 0;
+	sqlite3_preupdate_hook(s->db, pre_hook, s);
+	rc = cg_replay_check_hooked(s->sb, cfg, src, &junk, &hooks, err);
+	sqlite3_preupdate_hook(s->db, NULL, NULL);
+	s->have_stmt = 0;
+	if (rc == 0 && s->nomem)
+		rc = cg_err_nomem(err);
+	/* The file stopped on the seeded copy: say so where. */
+	for (i = 0; rc == 0 && i < junk.n; i++) {
+		const struct cg_finding *f = &junk.v[i];
+
+		if (f->rule != CG_RULE_MIGRATION_FAILS &&
+		    f->rule != CG_RULE_BUDGET_EXCEEDED)
+			continue;
+		rc = add_note(s, f->set, f->path, f->line, f->message, err);
+	}
+	cg_findings_release(&junk);
+	return rc;
+}
+
+/* ---- the verdict ---- */
+
+/*
+ * Rows can only go where the hook saw a DELETE or UPDATE, or where a
+ * statement named the table (a DROP with foreign keys off fires no
+ * hook); the rest is not read again.
+ */
+static int
+touched(const struct cg_sim *s, size_t ti)
+{
+	const struct stable *t = &s->t[ti];
+	size_t i;
+
+	if (!cg_ident_eq(t->cur, t->name))
+		return 1;
+	for (i = 0; i < s->nev; i++)
+		if (s->ev[i].table == ti)
+			return 1;
+	for (i = 0; i < s->nst; i++)
+		if (s->st[i].table != NULL &&
+		    cg_ident_eq(s->st[i].table, t->name))
+			return 1;
+	return 0;
+}
+
+/* The tables at the end, once: a query per table costs too much. */
+static int
+end_tables(struct cg_strvec *out, struct cg_sim *s, struct cg_err *err)
+{
+	static const char sql[] = "SELECT name FROM sqlite_schema WHERE "
+	    "type = 'table'";
+	sqlite3_stmt *st = NULL;
+	const char *n;
+	int src;
+	int rc = 0;
+
+	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	while (rc == 0 && (src == SQLITE_OK || src == SQLITE_ROW)) {
+		src = sqlite3_step(st);
+		if (src != SQLITE_ROW)
+			break;
+		n = (const char *)sqlite3_column_text(st, 0);
+		if (n != NULL)
+			rc = cg_strvec_push(out, n, err);
+	}
+	if (rc == 0 && src != SQLITE_DONE)
+		rc = sql_fail(s, src, "list the tables at the end", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+in_list(const struct cg_strvec *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (cg_ident_eq(v->v[i], name))
+			return 1;
+	return 0;
+}
+
+/* Mark in kept[] the seeded rows of t still in table `final`. */
+static int
+count_kept(struct cg_sim *s, struct stable *t, const char *final,
+    int *kept, struct cg_err *err)
+{
+	struct cg_buf q = CG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int by_key = t->nkey > 0;
+	size_t i, r, k;
+	int src;
+	int rc;
+
+again:
+	q.len = 0;
+	if (t->without_rowid && !by_key)
+		by_key = -1;	/* the key is gone: rows cannot be matched */
+	rc = cg_buf_puts(&q, "SELECT 1 FROM ", err);
+	if (rc == 0)
+		rc = quote_ident(&q, final, err);
+	if (rc == 0)
+		rc = cg_buf_puts(&q, " WHERE ", err);
+	if (by_key == 1) {
+		for (k = 1; rc == 0 && k <= t->nkey; k++)
+			for (i = 0; rc == 0 && i < t->ncols; i++) {
+				if ((size_t)t->cols[i].pk != k)
+					continue;
+				if (k > 1)
+					rc = cg_buf_puts(&q, " AND ", err);
+				if (rc == 0)
+					rc = quote_ident(&q, t->cols[i].name,
+					    err);
+				if (rc == 0)
+					rc = cg_buf_printf(&q, err, " IS ?%zu",
+					    k);
+			}
+	} else if (rc == 0) {
+		rc = cg_buf_puts(&q, "rowid = ?1", err);
+	}
+	if (rc < 0)
+		goto out;
+	for (r = 0; r < t->nrows; r++)
+		kept[r] = by_key < 0;
+	if (by_key < 0)
+		goto out;
+	src = sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL);
+	if (src != SQLITE_OK && src != SQLITE_NOMEM && by_key == 1) {
+		/* A key column was renamed or dropped: match by rowid. */
+		by_key = 0;
+		goto again;
+	}
+	if (src != SQLITE_OK) {
+		rc = sql_fail(s, src, "read the end state", err);
+		goto out;
+	}
+	for (r = 0; r < t->nrows; r++) {
+		sqlite3_reset(st);
+		if (by_key)
+			for (k = 0; k < t->nkey; k++)
+				(void)val_bind(st, (int)k + 1, &t->rows[r].key[k]);
+		else
+			sqlite3_bind_int64(st, 1, t->rows[r].rowid);
+		src = sqlite3_step(st);
+		if (src == SQLITE_ROW)
+			kept[r] = 1;
+		else if (src != SQLITE_DONE) {
+			rc = sql_fail(s, src, "read the end state", err);
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	cg_buf_release(&q);
+	return rc;
+}
+
+/* "cascade from P via t.col" when t has an ON DELETE CASCADE key. */
+static int
+cascade_how(struct cg_buf *how, struct cg_sim *s, const char *final,
+    const char *origin, int update, struct cg_err *err)
+{
+	static const char sql[] = "SELECT \"table\", \"from\", on_delete, "
+	    "on_update FROM pragma_foreign_key_list(?1)";
+	sqlite3_stmt *st = NULL;
+	char *best = NULL;
+	int found = 0;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, final, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		const char *from = (const char *)sqlite3_column_text(st, 1);
+		const char *act = (const char *)sqlite3_column_text(st,
+		    update ? 3 : 2);
+		int exact;
+
+		if (p == NULL || from == NULL || act == NULL ||
+		    strcasecmp(act, "NO ACTION") == 0 ||
+		    strcasecmp(act, "RESTRICT") == 0)
+			continue;
+		exact = origin != NULL && cg_ident_eq(p, origin);
+		if (found && !exact)
+			continue;
+		free(best);
+		best = NULL;
+		how->len = 0;
+		rc = cg_buf_printf(how, err, "%s from %s via %s.%s",
+		    update ? (strcasecmp(act, "CASCADE") == 0 ?
+		    "ON UPDATE CASCADE" : act) : (strcasecmp(act, "CASCADE")
+		    == 0 ? "cascade" : act), p, final, from);
+		if (rc < 0)
+			goto out;
+		found = 1;
+		if (exact)
+			break;
+	}
+out:
+	free(best);
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : found;
+}
+
+/* "trigger trg_x" when a trigger on the statement's table names t. */
+static int
+trigger_how(struct cg_buf *how, struct cg_sim *s, const char *on,
+    const char *t, struct cg_err *err)
+{
+	static const char sql[] = "SELECT name, sql FROM sqlite_schema "
+	    "WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE";
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	int rc = 0;
+
+	if (on == NULL ||
+	    sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, on, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+
+		if (name == NULL || text == NULL ||
+		    !has_word(text, strlen(text), t))
+			continue;
+		how->len = 0;
+		rc = cg_buf_printf(how, err, "trigger %s on %s", name, on);
+		found = 1;
+		break;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : found;
+}
+
+/* One result of the verdict before it becomes a finding. */
+struct result {
+	enum cg_rule rule;
+	long stmt;		/* -1: no statement */
+	const char *table;
+	size_t k, n;
+	char *how;		/* owned */
+};
+
+static int
+is_name_of(const struct stable *t, const char *final, const char *name)
+{
+	return name != NULL && (cg_ident_eq(name, t->name) ||
+	    cg_ident_eq(name, t->cur) || cg_ident_eq(name, final));
+}
+
+/* Why rows of t went, from the first event that removed one of them. */
+static int
+explain_loss(struct result *res, struct cg_sim *s, size_t ti,
+    const char *final, const int *kept, struct cg_err *err)
+{
+	struct stable *t = &s->t[ti];
+	struct cg_buf how = CG_BUF_INIT;
+	const struct sevent *e = NULL;
+	const struct sstmt *x;
+	size_t i;
+	int rc = 0;
+
+	/* The last one: a row copied by a rebuild and deleted later went
+	 * at the later statement. */
+	for (i = s->nev; i-- > 0 && e == NULL;)
+		if (s->ev[i].table == ti && s->ev[i].op == SQLITE_DELETE &&
+		    (s->ev[i].row < 0 || !kept[s->ev[i].row]))
+			e = &s->ev[i];
+	res->rule = CG_RULE_DATA_LOSS;
+	if (e == NULL) {
+		/* No delete seen: the table was dropped and not copied. */
+		res->stmt = -1;
+		for (i = s->nst; i-- > 0;)
+			if ((s->st[i].flags & CG_ST_DROP_TABLE) &&
+			    is_name_of(t, final, s->st[i].table)) {
+				res->stmt = (long)i;
+				break;
+			}
+		rc = cg_buf_puts(&how, "a rebuild that did not copy them", err);
+		goto out;
+	}
+	res->stmt = (long)e->stmt;
+	x = &s->st[e->stmt];
+	if (e->depth == 0) {
+		if ((x->flags & CG_ST_DELETE) && is_name_of(t, final, x->table)) {
+			res->rule = CG_RULE_DELETE_ROWS;
+			rc = cg_buf_puts(&how, "an explicit DELETE", err);
+		} else if (x->flags & (CG_ST_REPLACE | CG_ST_UPDATE_OR_REPLACE |
+		    CG_ST_REPLACE_KEY)) {
+			rc = cg_buf_puts(&how, "replace on conflict", err);
+		} else if (x->flags & CG_ST_DROP_TABLE) {
+			rc = cg_buf_puts(&how, "dropped with the table; the "
+			    "rebuild did not copy them", err);
+		} else {
+			rc = cg_buf_puts(&how, "removed by the statement", err);
+		}
+		goto out;
+	}
+	rc = cascade_how(&how, s, final, x->table, 0, err);
+	if (rc == 0 && !is_name_of(t, final, x->table))
+		rc = trigger_how(&how, s, x->table, t->name, err);
+	if (rc == 0)
+		rc = cg_buf_puts(&how, "a trigger or foreign-key action", err);
+	if (rc > 0)
+		rc = 0;
+	if (rc == 0 && (x->flags & (CG_ST_REPLACE | CG_ST_UPDATE_OR_REPLACE |
+	    CG_ST_REPLACE_KEY)))
+		rc = cg_buf_puts(&how, " (replace on conflict)", err);
+out:
+	if (rc == 0) {
+		res->how = cg_buf_detach(&how);
+		if (res->how == NULL)
+			rc = cg_err_nomem(err);
+	}
+	cg_buf_release(&how);
+	return rc;
+}
+
+/* Rows of t rewritten by a foreign-key action or trigger. */
+static int
+explain_change(struct result *res, struct cg_sim *s, size_t ti,
+    const char *final, struct cg_err *err)
+{
+	struct stable *t = &s->t[ti];
+	struct cg_buf how = CG_BUF_INIT;
+	const struct sevent *e = NULL;
+	int seen[SIM_ROWS] = { 0 };
+	size_t i, n = 0;
+	int rc = 0;
+
+	for (i = 0; i < s->nev; i++) {
+		if (s->ev[i].table != ti || s->ev[i].op != SQLITE_UPDATE ||
+		    s->ev[i].depth == 0)
+			continue;
+		if (e == NULL)
+			e = &s->ev[i];
+		if (s->ev[i].row < 0) {
+			n = t->nrows;
+		} else if (!seen[s->ev[i].row]) {
+			seen[s->ev[i].row] = 1;
+			n++;
+		}
+	}
+	if (e == NULL)
+		return 0;
+	res->rule = CG_RULE_ROWS_CHANGED;
+	res->stmt = (long)e->stmt;
+	res->k = n < t->nrows ? n : t->nrows;
+	res->n = t->nrows;
+	rc = cascade_how(&how, s, final, s->st[e->stmt].table,
+	    (s->st[e->stmt].flags & CG_ST_UPDATE) != 0, err);
+	if (rc == 0)
+		rc = trigger_how(&how, s, s->st[e->stmt].table, t->name, err);
+	if (rc == 0)
+		rc = cg_buf_puts(&how, "a trigger or foreign-key action", err);
+	if (rc >= 0) {
+		rc = 0;
+		res->how = cg_buf_detach(&how);
+		if (res->how == NULL)
+			rc = cg_err_nomem(err);
+	}
+	cg_buf_release(&how);
+	return rc < 0 ? rc : 1;
+}
+
+/* The static finding at the same place, to merge into; NULL if none. */
+static struct cg_finding *
+same_event(struct cg_findings *fs, const struct sstmt *x)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		struct cg_finding *f = &fs->v[i];
+
+		if ((f->rule != CG_RULE_CASCADE_DROP &&
+		    f->rule != CG_RULE_CASCADE_DELETE &&
+		    f->rule != CG_RULE_SET_NULL_DROP) || f->path == NULL ||
+		    x->path == NULL || strcmp(f->path, x->path) != 0 ||
+		    f->line != x->line)
+			continue;
+		return f;
+	}
+	return NULL;
+}
+
+static int
+emit(struct cg_sim *s, struct cg_findings *fs, const struct result *res,
+    struct cg_err *err)
+{
+	const struct sstmt *x = res->stmt >= 0 ? &s->st[res->stmt] : NULL;
+	const char *verb = res->rule == CG_RULE_ROWS_CHANGED ? "changed" :
+	    "lost";
+	struct cg_finding *f;
+	char *m = NULL;
+	int rc;
+
+	f = x != NULL ? same_event(fs, x) : NULL;
+	if (f != NULL) {
+		struct cg_buf b = CG_BUF_INIT;
+		size_t i;
+
+		/* The static finding already says what the DELETE does. */
+		if (res->rule == CG_RULE_DELETE_ROWS)
+			return 0;
+		for (i = 0; i < f->naffected; i++) {
+			if (!cg_ident_eq(f->affected[i].table, res->table))
+				continue;
+			f->affected[i].rows_lost = res->k;
+			f->affected[i].rows_total = res->n;
+			return 0;
+		}
+
+		rc = cg_buf_printf(&b, err, "%s; simulated: %zu of %zu rows "
+		    "of %s %s (%s)", f->message, res->k, res->n, res->table,
+		    verb, res->how);
+		if (rc == 0) {
+			m = cg_buf_detach(&b);
+			if (m == NULL)
+				rc = cg_err_nomem(err);
+		}
+		cg_buf_release(&b);
+		if (rc < 0)
+			return rc;
+		free(f->message);
+		f->message = m;
+		return 0;
+	}
+	if (res->rule == CG_RULE_DELETE_ROWS)
+		rc = cg_findings_push(&f, fs, res->rule, err, "simulated: "
+		    "DELETE removed %zu of %zu seeded rows of %s", res->k,
+		    res->n, res->table);
+	else
+		rc = cg_findings_push(&f, fs, res->rule, err, "simulated: "
+		    "%zu of %zu seeded rows of %s %s (%s)", res->k, res->n,
+		    res->table, verb, res->how);
+	if (rc < 0 || x == NULL)
+		return rc;
+	return cg_finding_set_where(f, x->set, x->path, x->line, x->col,
+	    x->end_line, x->sql, x->sql_len, err);
+}
+
+/* A migration-fails or budget finding already at that place. */
+static int
+already_failed(const struct cg_findings *fs, const struct snote *n)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if ((fs->v[i].rule == CG_RULE_MIGRATION_FAILS ||
+		    fs->v[i].rule == CG_RULE_BUDGET_EXCEEDED) &&
+		    fs->v[i].path != NULL && n->path != NULL &&
+		    strcmp(fs->v[i].path, n->path) == 0 &&
+		    fs->v[i].line == n->line)
+			return 1;
+	return 0;
+}
+
+int
+cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
+{
+	struct cg_strvec names = CG_STRVEC_INIT;
+	struct cg_finding *f;
+	struct result res;
+	int kept[SIM_ROWS];
+	const char *final;
+	size_t i, r, lost, nlate = 0;
+	int rc = 0;
+
+	memset(&res, 0, sizeof(res));
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = end_tables(&names, s, err);
+	for (i = 0; i < s->nt && rc == 0; i++) {
+		struct stable *t = &s->t[i];
+
+		if (t->nrows == 0 && t->why != NULL &&
+		    strcmp(t->why, SIM_OUT_OF_TIME) == 0) {
+			nlate++;	/* one note for all of them, below */
+			continue;
+		}
+		if (t->nrows == 0) {
+			rc = cg_findings_push(&f, fs, CG_RULE_NOT_SIMULATED,
+			    err, "not simulated: %s: %s", t->name,
+			    t->why != NULL ? t->why : "no rows");
+			continue;
+		}
+		if (!touched(s, i))
+			continue;	/* no statement reached it */
+		if (in_list(&names, t->cur))
+			final = t->cur;
+		else if (in_list(&names, t->name))
+			final = t->name;
+		else
+			continue;	/* dropped: the static rules report it */
+		rc = count_kept(s, t, final, kept, err);
+		if (rc < 0)
+			break;
+		for (r = 0, lost = 0; r < t->nrows; r++)
+			lost += !kept[r];
+		memset(&res, 0, sizeof(res));
+		res.table = final;
+		if (lost > 0) {
+			res.k = lost;
+			res.n = t->nrows;
+			rc = explain_loss(&res, s, i, final, kept, err);
+		} else {
+			rc = explain_change(&res, s, i, final, err);
+			if (rc <= 0) {
+				free(res.how);
+				continue;
+			}
+			rc = 0;
+		}
+		if (rc == 0)
+			rc = emit(s, fs, &res, err);
+		free(res.how);
+		res.how = NULL;
+	}
+	if (rc == 0 && nlate > 0)
+		rc = cg_findings_push(&f, fs, CG_RULE_NOT_SIMULATED, err,
+		    "not simulated: %zu tables: %s", nlate, SIM_OUT_OF_TIME);
+	for (i = 0; i < s->nnotes && rc == 0; i++) {
+		if (already_failed(fs, &s->notes[i]))
+			continue;
+		rc = cg_findings_push(&f, fs, CG_RULE_NOT_SIMULATED, err,
+		    "not simulated past this statement: on seeded rows: %s",
+		    s->notes[i].msg);
+		if (rc == 0)
+			rc = cg_finding_set_where(f, s->notes[i].set,
+			    s->notes[i].path, s->notes[i].line, 0, 0, NULL, 0,
+			    err);
+	}
+	cg_sandbox_budget_suspend(s->sb, 0);
+	cg_strvec_release(&names);
+	return rc;
+}

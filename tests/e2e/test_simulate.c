@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The data-loss simulation end to end: a deletion the static rules
+ * cannot see (a trigger) is caught by `check-range` on seeded rows, and
+ * --no-simulate or `simulate = off` turn the simulation off.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/repo.h"
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = cg_test_tmpdir();
+	cr_assert_eq(cg_test_sh(dir, "git init -q -b main"), 0);
+}
+
+static void
+teardown(void)
+{
+	cg_test_rmrf(dir);
+	free(dir);
+}
+
+TestSuite(simulate_e2e, .init = setup, .fini = teardown);
+
+static void
+commit(const char *msg)
+{
+	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
+	    0);
+}
+
+/* main: a trigger that deletes children; feature: an innocent UPDATE. */
+static void
+trigger_history(const char *config)
+{
+	cg_test_write(dir, "migrations/0001_init.sql",
+	    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT "
+	    "NULL, archived INTEGER NOT NULL DEFAULT 0);\n"
+	    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER "
+	    "NOT NULL REFERENCES projects(id), title TEXT);\n"
+	    "CREATE TRIGGER trg_archive AFTER UPDATE OF archived ON projects\n"
+	    "BEGIN\n"
+	    "  DELETE FROM tasks WHERE project_id = NEW.id;\n"
+	    "END;\n");
+	commit("history");
+	cr_assert_eq(cg_test_sh(dir, "git checkout -qb feature"), 0);
+	cg_test_write(dir, "migrations/0002_archive_all.sql",
+	    "-- archive the old projects\n"
+	    "UPDATE projects SET archived = 1;\n");
+	if (config != NULL)
+		cg_test_write(dir, ".cascadeguard", config);
+	commit("feature");
+}
+
+static void
+run(struct cg_run *r, const char *a1, const char *a2, const char *a3)
+{
+	const char *args[] = { a1, a2, a3, NULL };
+
+	cg_test_run(r, dir, args, NULL, NULL);
+}
+
+Test(simulate_e2e, trigger_deletion_is_caught_with_exit_1)
+{
+	struct cg_run r;
+
+	trigger_history(NULL);
+	run(&r, "check-range", "main..feature", NULL);
+	cr_assert_eq(r.code, 1, "exit %d\nstdout:\n%s\nstderr:\n%s", r.code,
+	    r.out, r.err);
+	cr_assert(strstr(r.out, "migrations/0002_archive_all.sql:2:1: "
+	    "error[data-loss]: simulated: 2 of 2 seeded rows of tasks lost "
+	    "(trigger trg_archive on projects)") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "cascadeguard: 1 error, 0 warnings") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "cascade-") == NULL,
+	    "the static rules do not see it:\n%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_e2e, no_simulate_option_turns_it_off)
+{
+	struct cg_run r;
+
+	trigger_history(NULL);
+	run(&r, "check-range", "--no-simulate", "main..feature");
+	cr_assert_eq(r.code, 0, "exit %d\n%s%s", r.code, r.out, r.err);
+	cr_assert(strstr(r.out, "data-loss") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_e2e, simulate_off_in_the_config_turns_it_off)
+{
+	struct cg_run r;
+
+	trigger_history("[cascadeguard]\nsimulate = off\n");
+	run(&r, "check-range", "main..feature", NULL);
+	cr_assert_eq(r.code, 0, "exit %d\n%s%s", r.code, r.out, r.err);
+	cr_assert(strstr(r.out, "data-loss") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_e2e, bad_simulate_value_is_a_usage_error)
+{
+	struct cg_run r;
+
+	trigger_history("[cascadeguard]\nsimulate = maybe\n");
+	run(&r, "check-range", "main..feature", NULL);
+	cr_assert_eq(r.code, 2, "exit %d\n%s%s", r.code, r.out, r.err);
+	cr_assert(strstr(r.err, "simulate") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
