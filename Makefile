@@ -117,20 +117,93 @@ valgrind: $(BIN) $(TESTS)
 	done; exit $$fail
 
 # Benchmarks: whole-process timings, medians (see docs/PERFORMANCE.md).
-bench: $(BIN)
+# The data-loss simulation's cost on a 200-table schema (bench/bench_simulate.c).
+BENCH_SIM = $(BUILD)/bench/bench_simulate
+$(BENCH_SIM): bench/bench_simulate.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(DEP_LIBS)
+
+bench: $(BIN) $(BENCH_SIM)
+	$(BENCH_SIM)
 	bench/run.sh $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cascadeguard
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/cascadeguard.1 $(DESTDIR)$(MANDIR)/man1/cascadeguard.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cascadeguard
+	rm -f $(DESTDIR)$(MANDIR)/man1/cascadeguard.1
 
 clean:
 	rm -rf build build-*
+
+# libFuzzer targets: each fuzz/fuzz_*.c against the library sources built
+# by clang into $(FUZZ_BUILD) (not $(LIB), which is the gcc build), run
+# for FUZZ_SECONDS each after replaying fuzz/regressions/<target>/; a
+# crash fails the target and leaves its input in $(FUZZ_BUILD)/artifacts.
+FUZZ_SECONDS ?= 30
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SKIP = $(if $(wildcard src/prereceive.c),,fuzz/fuzz_prereceive.c) \
+	$(if $(wildcard src/suppress.c),,fuzz/fuzz_suppress.c)
+FUZZ_SRC = $(filter-out $(FUZZ_SKIP),$(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN = $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ = $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_CFLAGS = $(filter-out $(WERROR) $(CFLAGS),$(ALL_CFLAGS)) $(FUZZ_FLAGS)
+
+.PHONY: fuzz-clang fuzz-build fuzz-regress
+
+fuzz-clang:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
+		echo "make fuzz: $(FUZZ_CC) not found; libFuzzer needs clang:" \
+			"apt-get install -y clang" >&2; exit 1; }
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c | fuzz-clang
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+# An archive, as for $(LIB): objects a target does not need (the
+# commands, which call main.c) stay out.
+$(FUZZ_BUILD)/libcg.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libcg.a | fuzz-clang
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_BUILD)/libcg.a $(DEP_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Every saved crash input must now pass (libFuzzer runs the files given).
+fuzz-regress: $(FUZZ_BIN)
+	@fail=0; for f in $(FUZZ_BIN); do n=$${f##*/}; \
+		set -- fuzz/regressions/$$n/*; [ -e "$$1" ] || continue; \
+		echo "== $$n: $$# regression inputs"; \
+		$$f -runs=1 "$$@" >$(FUZZ_BUILD)/$$n.regress.log 2>&1 || { \
+			tail -40 $(FUZZ_BUILD)/$$n.regress.log; fail=1; }; \
+	done; exit $$fail
+
+fuzz: fuzz-regress
+	@fail=0; for f in $(FUZZ_BIN); do n=$${f##*/}; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$n $(FUZZ_BUILD)/artifacts; \
+		echo "== $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+			-rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$n- \
+			$(FUZZ_BUILD)/corpus/$$n $$(ls -d fuzz/corpus/$$n 2>/dev/null) \
+			>$(FUZZ_BUILD)/$$n.log 2>&1 || { \
+			tail -60 $(FUZZ_BUILD)/$$n.log; fail=1; }; \
+		grep -h '^stat::number_of_executed_units' $(FUZZ_BUILD)/$$n.log; \
+	done; $(if $(strip $(FUZZ_SKIP)),echo "skipped (source missing):" \
+		"$(strip $(FUZZ_SKIP))";) \
+	exit $$fail
 
 fmt-check:
 	clang-format --dry-run --Werror src/*.c include/*.h
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/helpers/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(FUZZ_BUILD)/obj/*.d)

@@ -21,9 +21,16 @@ struct cg_check_opts {
 	int cli_target_set;			/* --target given */
 	enum cg_target_kind cli_target;
 	int use_repo_config;			/* read .cascadeguard of the tip */
+	/*
+	 * Server policy (pre-receive): 1 when .cascadeguard may not set a
+	 * rule below its default severity (it can never turn an error off).
+	 */
+	int repo_no_lowering;
+	int no_simulate;			/* --no-simulate: skip the simulation */
+	int no_cache;				/* --no-cache: no replay cache */
 };
 
-#define CG_CHECK_OPTS_INIT { NULL, 0, CG_TARGET_D1, 1 }
+#define CG_CHECK_OPTS_INIT { NULL, 0, CG_TARGET_D1, 1, 0, 0, 0 }
 
 /* What a check looked at, for the summary line. */
 struct cg_check_stats {
@@ -40,5 +47,17 @@ struct cg_check_stats {
 int cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
     struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
     const struct cg_check_opts *opts, struct cg_err *err);
+
+struct cg_graph;
+
+/*
+ * Replay every migration of side (its own .cascadeguard and opts apply)
+ * into a sandbox and replace out's edges with the schema's foreign keys.
+ * *nreplayed (may be NULL) gets the number of files replayed.  Files
+ * that do not replay are skipped as in a check's history.
+ */
+int cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
+    const struct cg_side *side, const struct cg_check_opts *opts,
+    struct cg_err *err);
 
 #endif

@@ -29,8 +29,10 @@ struct cg_config {
 	int fk_on;			/* sqlite target: foreign_keys at file start */
 	int severity[CG_RULE__COUNT];	/* CG_SEV_DEFAULT, CG_SEV_OFF or a cg_severity */
 	size_t max_file_bytes;		/* SECURITY: larger files are refused */
+	long long cache_max_bytes;	/* replay cache folder cap, LRU eviction */
 	long long heap_limit_bytes;	/* SECURITY: SQLite hard heap limit */
 	unsigned time_budget_ms;	/* SECURITY: per migration file */
+	int simulate;			/* run the data-loss simulation (default 1) */
 };
 
 void cg_config_init(struct cg_config *c);
@@ -40,7 +42,7 @@ void cg_config_release(struct cg_config *c);
  * Apply `.cascadeguard` INI text on top of c.  Sections and keys:
  *   [cascadeguard] migrations = GLOB (repeatable; the first one replaces
  *   the defaults), target = d1|sqlite, foreign-keys = on|off,
- *   max-file-size = BYTES[k|M]
+ *   max-file-size = BYTES[k|M], simulate = on|off
  *   [rules] <rule-name> = error|warning|note|off
  * Unknown keys, sections or values: CG_EINPUT, message names origin:line.
  */

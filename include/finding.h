@@ -29,6 +29,10 @@ enum cg_rule {
 	CG_RULE_BUDGET_EXCEEDED,
 	CG_RULE_FILE_REFUSED,
 	CG_RULE_HISTORY_REPLAY_FAILS,
+	CG_RULE_BAD_SUPPRESSION,
+	CG_RULE_DELETE_ROWS,		/* simulation: explicit DELETE removed seeded rows */
+	CG_RULE_ROWS_CHANGED,		/* simulation: a key action or trigger rewrote rows */
+	CG_RULE_NOT_SIMULATED,		/* simulation: a table could not be seeded */
 	CG_RULE__COUNT
 };
 
@@ -51,6 +55,8 @@ struct cg_affected {
 	char *path;		/* owned: "task_logs.task_id -> tasks.id -> projects.id" */
 	unsigned depth;		/* 1 for a direct child */
 	int loses_rows;		/* 1 for CASCADE, 0 when rows only change */
+	size_t rows_lost;	/* simulation: seeded rows lost (or changed) */
+	size_t rows_total;	/* simulation: seeded rows; 0 when not simulated */
 };
 
 struct cg_finding {

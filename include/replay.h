@@ -47,4 +47,22 @@ int cg_replay_check(struct cg_sandbox *sb, const struct cg_config *cfg,
     const struct cg_source *src, struct cg_findings *out,
     struct cg_err *err);
 
+struct cg_stmt;
+
+/*
+ * Observers of cg_replay_check_hooked (the simulation): on_stmt_start
+ * sees each statement, classified, just before it runs (st and its
+ * strings are valid only during the call).
+ */
+struct cg_replay_hooks {
+	void (*on_stmt_start)(const struct cg_stmt *st, void *payload);
+	void *payload;
+};
+
+/* cg_replay_check with observers; hooks may be NULL. */
+int cg_replay_check_hooked(struct cg_sandbox *sb,
+    const struct cg_config *cfg, const struct cg_source *src,
+    struct cg_findings *out, const struct cg_replay_hooks *hooks,
+    struct cg_err *err);
+
 #endif

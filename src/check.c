@@ -9,12 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "check.h"
 #include "config.h"
 #include "err.h"
+#include "graph.h"
 #include "migrations.h"
 #include "replay.h"
 #include "sandbox.h"
+#include "simulate.h"
+#include "suppress.h"
 #include "util.h"
 #include "banned.h"
 
@@ -175,6 +179,12 @@ load_config(struct cg_config *cfg, struct cg_repo *r,
 			if (rc < 0)
 				goto out;
 		}
+		/* Server policy: the pushed file cannot lower a severity. */
+		for (i = 0; opts->repo_no_lowering && i < CG_RULE__COUNT; i++)
+			if (cfg->severity[i] != CG_SEV_DEFAULT &&
+			    cfg->severity[i] <
+			    (int)cg_rule_info((enum cg_rule)i)->severity)
+				cfg->severity[i] = CG_SEV_DEFAULT;
 	}
 	if (opts->cli_globs != NULL && opts->cli_globs->n > 0) {
 		cg_strvec_release(&cfg->globs);
@@ -430,6 +440,112 @@ apply_severities(struct cg_findings *fs, const struct cg_config *cfg)
 	fs->n = j;
 }
 
+/*
+ * Build the schema the base history makes into a new sandbox *sbout:
+ * from the longest cached prefix when the cache is on, then every
+ * remaining file, and store the result for the next check.  History
+ * warnings (cached ones too) go to out.
+ */
+static int
+replay_base(struct cg_sandbox **sbout, struct cg_findings *out,
+    struct cg_repo *r, const struct side_files *bs,
+    const struct cg_config *cfg, const struct cg_sandbox_opts *sbo,
+    int use_cache, struct cg_err *err)
+{
+	struct cg_findings hist = CG_FINDINGS_INIT;
+	struct cg_buf dir = CG_BUF_INIT;
+	struct cg_buf salt = CG_BUF_INIT;
+	struct cg_cache_keys keys;
+	const char **paths = NULL, **oids = NULL;
+	struct cg_sandbox *sb = NULL;
+	struct cg_source src;
+	char *data = NULL;
+	size_t len = 0, from = 0, i;
+	int rc = 0;
+
+	memset(&keys, 0, sizeof(keys));
+	if (use_cache && bs->n > 0) {
+		paths = calloc(bs->n, sizeof(*paths));
+		oids = calloc(bs->n, sizeof(*oids));
+		if (paths == NULL || oids == NULL) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+		for (i = 0; i < bs->n; i++) {
+			paths[i] = bs->v[i].path;
+			oids[i] = bs->v[i].oid;
+		}
+		/* What else decides how the history replays. */
+		rc = cg_buf_printf(&salt, err, "max-file-size %zu time-budget "
+		    "%u heap %lld", cfg->max_file_bytes, cfg->time_budget_ms,
+		    cfg->heap_limit_bytes);
+		if (rc == 0)
+			rc = cg_cache_keys_init(&keys, salt.data, paths, oids,
+			    bs->n, err);
+		if (rc == 0)
+			rc = cg_buf_printf(&dir, err, "%scascadeguard/cache",
+			    cg_repo_git_dir(r));
+		if (rc == 0)
+			rc = cg_cache_load(&from, &sb, dir.data, &keys, sbo,
+			    &hist, err);
+		if (rc < 0)
+			goto out;
+	}
+	if (sb == NULL) {
+		rc = cg_sandbox_open(&sb, sbo, err);
+		if (rc < 0)
+			goto out;
+	}
+	for (i = from; i < bs->n; i++) {
+		rc = load_file(&data, &len, &hist, r, &bs->v[i], cfg, 0, err);
+		if (rc < 0)
+			goto out;
+		if (data == NULL)
+			continue;
+		src.set = NULL;
+		src.path = bs->v[i].path;
+		src.data = data;
+		src.len = len;
+		rc = cg_replay_history(sb, &src, &hist, err);
+		if (rc < 0)
+			goto out;
+		free(data);
+		data = NULL;
+	}
+	if (use_cache && from < bs->n) {
+		rc = cg_cache_save(dir.data, &keys, sb, &hist, cfg->cache_max_bytes,
+		    err);
+		if (rc < 0)
+			goto out;
+	}
+	rc = cg_findings_move(out, &hist, err);
+	if (rc < 0)
+		goto out;
+	*sbout = sb;
+	sb = NULL;
+out:
+	free(data);
+	cg_sandbox_free(sb);
+	cg_findings_release(&hist);
+	cg_cache_keys_release(&keys);
+	cg_buf_release(&salt);
+	cg_buf_release(&dir);
+	free(paths);
+	free(oids);
+	return rc;
+}
+
+/* 1 unless --no-cache or git config cascadeguard.cache=false. */
+static int
+cache_wanted(int *out, struct cg_repo *r, const struct cg_check_opts *opts,
+    struct cg_err *err)
+{
+	*out = 0;
+	if (opts->no_cache)
+		return 0;
+	return cg_repo_config_get_bool(out, r, "cascadeguard.cache", 1, err);
+}
+
 int
 cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
     struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
@@ -439,10 +555,13 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	struct cg_findings found = CG_FINDINGS_INIT;
 	struct side_files bs = { 0 }, ts = { 0 };
 	struct cg_sandbox *sb = NULL;
+	struct cg_sim *sim = NULL;	/* simulate.h: seeded copy of the base */
 	struct cg_config cfg;
 	struct cg_source src;
 	char *data = NULL;
 	size_t len = 0;
+	size_t nfound;
+	int use_cache;
 	size_t i;
 	int rc;
 
@@ -468,27 +587,13 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 
 	sbo.heap_limit_bytes = cfg.heap_limit_bytes;
 	sbo.time_budget_ms = cfg.time_budget_ms;
-	rc = cg_sandbox_open(&sb, &sbo, err);
+	rc = cache_wanted(&use_cache, r, opts, err);
 	if (rc < 0)
 		goto out;
-
-	for (i = 0; i < bs.n; i++) {
-		rc = load_file(&data, &len, &found, r, &bs.v[i], &cfg, 0, err);
-		if (rc < 0)
-			goto out;
-		if (data == NULL)
-			continue;
-		src.set = NULL;
-		src.path = bs.v[i].path;
-		src.data = data;
-		src.len = len;
-		rc = cg_replay_history(sb, &src, &found, err);
-		if (rc < 0)
-			goto out;
-		stats->nhistory++;
-		free(data);
-		data = NULL;
-	}
+	rc = replay_base(&sb, &found, r, &bs, &cfg, &sbo, use_cache, err);
+	if (rc < 0)
+		goto out;
+	stats->nhistory = bs.n;
 
 	for (i = 0; i < ts.n; i++) {
 		if (find_path(&bs, ts.v[i].path) != NULL)
@@ -503,21 +608,85 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 		src.path = ts.v[i].path;
 		src.data = data;
 		src.len = len;
+		nfound = found.n;
+		/* Seeded before the first new file changes the schema. */
+		if (sim == NULL && cfg.simulate && !opts->no_simulate) {
+			rc = cg_sim_new(&sim, sb, err);
+			if (rc < 0)
+				goto out;
+		}
 		rc = cg_replay_check(sb, &cfg, &src, &found, err);
+		if (rc < 0)
+			goto out;
+		if (sim != NULL) {
+			rc = cg_sim_run_file(sim, &cfg, &src, err);
+			if (rc < 0)
+				goto out;
+		}
+		/* -- cascadeguard: allow <rule> <reason> (suppress.h) */
+		rc = cg_suppress_apply(&found, nfound, ts.v[i].path, data, len,
+		    err);
 		if (rc < 0)
 			goto out;
 		free(data);
 		data = NULL;
 	}
 
+	if (sim != NULL) {
+		rc = cg_sim_verdict(sim, &found, err);
+		if (rc < 0)
+			goto out;
+	}
 	apply_severities(&found, &cfg);
 	cg_findings_sort(&found);
 	rc = cg_findings_move(out, &found, err);
 out:
 	free(data);
+	cg_sim_free(sim);
 	cg_sandbox_free(sb);
 	side_files_release(&ts);
 	side_files_release(&bs);
+	cg_findings_release(&found);
+	cg_config_release(&cfg);
+	return rc;
+}
+
+int
+cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
+    const struct cg_side *side, const struct cg_check_opts *opts,
+    struct cg_err *err)
+{
+	struct cg_sandbox_opts sbo = CG_SANDBOX_OPTS_INIT;
+	struct cg_findings found = CG_FINDINGS_INIT;
+	struct side_files fs = { 0 };
+	struct cg_sandbox *sb = NULL;
+	struct cg_config cfg;
+	size_t n = 0;
+	int use_cache;
+	int rc;
+
+	cg_config_init(&cfg);
+	rc = load_config(&cfg, r, side, opts, err);
+	if (rc < 0)
+		goto out;
+	rc = list_side(&fs, r, side, &cfg, err);
+	if (rc < 0)
+		goto out;
+	sbo.heap_limit_bytes = cfg.heap_limit_bytes;
+	sbo.time_budget_ms = cfg.time_budget_ms;
+	rc = cache_wanted(&use_cache, r, opts, err);
+	if (rc < 0)
+		goto out;
+	rc = replay_base(&sb, &found, r, &fs, &cfg, &sbo, use_cache, err);
+	if (rc < 0)
+		goto out;
+	n = fs.n;
+	rc = cg_graph_load(out, sb, err);
+	if (rc == 0 && nreplayed != NULL)
+		*nreplayed = n;
+out:
+	cg_sandbox_free(sb);
+	side_files_release(&fs);
 	cg_findings_release(&found);
 	cg_config_release(&cfg);
 	return rc;

@@ -51,9 +51,14 @@ print_help(const char *cmd)
 	    "tree.\n\n"
 	    "  -C, --repo dir           run in the repository at dir\n"
 	    "      --color when         auto (default), always or never\n"
+	    "      --format fmt         text (default), json, sarif, github or "
+	    "gitlab\n"
 	    "      --migrations glob    migration files (repeatable; replaces "
 	    "the defaults)\n"
+	    "      --no-cache           do not read or write the replay cache\n"
 	    "      --no-config          ignore the .cascadeguard file of the tip\n"
+	    "      --no-simulate        skip the data-loss simulation on seeded "
+	    "rows\n"
 	    "      --target d1|sqlite   how migrations run (default d1)\n"
 	    "  -h, --help               this help\n\n"
 	    "exit status: 0 no error findings, 1 error findings, 2 usage or "
@@ -66,9 +71,12 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 {
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "migrations", required_argument, NULL, 'm' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ "no-config", no_argument, NULL, 'n' },
+		{ "no-simulate", no_argument, NULL, 'S' },
 		{ "repo", required_argument, NULL, 'C' },
 		{ "target", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
@@ -95,6 +103,11 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 		case 'c':
 			color = optarg;
 			break;
+		case 'f':
+			rc = cg_report_parse_format(&ropts.format, optarg, err);
+			if (rc < 0)
+				goto out;
+			break;
 		case 'h':
 			code = print_help(argv[0]);
 			goto out;
@@ -105,6 +118,12 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 			break;
 		case 'n':
 			opts.use_repo_config = 0;
+			break;
+		case 'N':
+			opts.no_cache = 1;
+			break;
+		case 'S':
+			opts.no_simulate = 1;
 			break;
 		case 't':
 			rc = cg_config_parse_target(&opts.cli_target, optarg,

@@ -18,6 +18,13 @@
 #include "banned.h"
 
 #define CG_MAX_FILE_SIZE_LIMIT ((unsigned long long)1024 * 1024 * 1024)
+/*
+ * SECURITY: `.cascadeguard` comes from the pusher, so its sandbox limits
+ * are bounded: at most 1 GiB of heap and 60 s per file.  Below 8 MiB
+ * the tool's own queries could not run.
+ */
+#define CG_HEAP_LIMIT_MIN_BYTES ((size_t)8 * 1024 * 1024)
+#define CG_TIME_BUDGET_MAX_MS 60000ul
 
 /*
  * inih reads lines into a buffer of its compile-time INI_MAX_LINE bytes
@@ -38,8 +45,10 @@ cg_config_init(struct cg_config *c)
 	for (i = 0; i < CG_RULE__COUNT; i++)
 		c->severity[i] = CG_SEV_DEFAULT;
 	c->max_file_bytes = CG_DEFAULT_MAX_FILE_BYTES;
+	c->cache_max_bytes = (long long)256 * 1024 * 1024;
 	c->heap_limit_bytes = CG_DEFAULT_HEAP_BYTES;
 	c->time_budget_ms = CG_DEFAULT_TIME_BUDGET_MS;
+	c->simulate = 1;
 }
 
 void
@@ -257,10 +266,30 @@ parse_severity(int *out, const char *v)
 	return 0;
 }
 
+/* "MS", 0 < value <= CG_TIME_BUDGET_MAX_MS. */
+static int
+parse_ms(unsigned *out, const char *v)
+{
+	unsigned long n;
+	char *end;
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0')
+		return -1;
+	if (n == 0 || n > CG_TIME_BUDGET_MAX_MS)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
 static int
 main_key(struct ini_state *st, const char *name, const char *value)
 {
 	enum cg_target_kind t;
+	size_t size;
 
 	if (strcmp(name, "migrations") == 0) {
 		if (value[0] == '\0')
@@ -288,10 +317,29 @@ main_key(struct ini_state *st, const char *name, const char *value)
 			return fail_value(st, name, value, "on or off");
 		return 1;
 	}
+	if (strcmp(name, "simulate") == 0) {
+		if (parse_bool(&st->next.simulate, value) < 0)
+			return fail_value(st, name, value, "on or off");
+		return 1;
+	}
 	if (strcmp(name, "max-file-size") == 0) {
 		if (parse_size(&st->next.max_file_bytes, value) < 0)
 			return fail_value(st, name, value,
 			    "1 to 1073741824 bytes, with an optional k or M");
+		return 1;
+	}
+	if (strcmp(name, "heap-limit") == 0) {
+		if (parse_size(&size, value) < 0 ||
+		    size < CG_HEAP_LIMIT_MIN_BYTES)
+			return fail_value(st, name, value,
+			    "8M to 1024M bytes, with an optional k or M");
+		st->next.heap_limit_bytes = (long long)size;
+		return 1;
+	}
+	if (strcmp(name, "time-budget-ms") == 0) {
+		if (parse_ms(&st->next.time_budget_ms, value) < 0)
+			return fail_value(st, name, value,
+			    "1 to 60000 milliseconds");
 		return 1;
 	}
 	return fail(st, "unknown key", name, "cascadeguard");

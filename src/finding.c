@@ -44,6 +44,14 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "a migration file is binary, too large, a symlink or a submodule" },
 	[CG_RULE_HISTORY_REPLAY_FAILS] = { "history-replay-fails",
 	    CG_SEV_WARNING, "an already applied migration does not replay" },
+	[CG_RULE_BAD_SUPPRESSION] = { "bad-suppression", CG_SEV_ERROR,
+	    "a suppression comment without a reason or with an unknown rule" },
+	[CG_RULE_DELETE_ROWS] = { "delete-rows", CG_SEV_WARNING,
+	    "the simulation: an explicit DELETE removed seeded rows" },
+	[CG_RULE_ROWS_CHANGED] = { "rows-changed", CG_SEV_WARNING,
+	    "the simulation: a foreign-key action or trigger rewrote seeded rows" },
+	[CG_RULE_NOT_SIMULATED] = { "not-simulated", CG_SEV_NOTE,
+	    "the simulation could not seed a table or run a file" },
 };
 
 const struct cg_rule_info *

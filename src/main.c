@@ -24,10 +24,30 @@ struct command {
 static const struct command commands[] = {
 	{ "check-range", cmd_check_range,
 	    "usage: cascadeguard check-range [-C dir] [--color when] "
-	    "[--migrations glob]...\n"
-	    "                                [--no-config] [--target d1|sqlite] "
-	    "range",
+	    "[--format fmt]\n"
+	    "                                [--migrations glob]... "
+	    "[--no-cache] [--no-config]\n"
+	    "                                [--no-simulate] "
+	    "[--target d1|sqlite] range",
 	    "check the migrations that a range of commits adds" },
+	{ "explain", cmd_explain,
+	    "usage: cascadeguard explain [rule]",
+	    "explain a rule, or list the rules" },
+	{ "graph", cmd_graph,
+	    "usage: cascadeguard graph [-C dir] [--format tree|dot|mermaid]\n"
+	    "                          [--migrations glob]... [--no-config]\n"
+	    "                          [--target d1|sqlite] [rev]",
+	    "print the cascade graph of the schema at a revision" },
+	{ "pre-commit", cmd_pre_commit,
+	    "usage: cascadeguard pre-commit [-C dir]",
+	    "git pre-commit hook: check what is staged" },
+	{ "pre-receive", cmd_pre_receive,
+	    "usage: cascadeguard pre-receive [-C dir] < <old> <new> <ref> lines",
+	    "git pre-receive hook: check every pushed ref" },
+	{ "install", cmd_install,
+	    "usage: cascadeguard install [-C dir] [--force] "
+	    "pre-commit|pre-receive",
+	    "write a git hook that runs cascadeguard" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -84,7 +84,8 @@ enum outcome {
 	RUN_OK,
 	RUN_FAILED,	/* SQLite error: a finding */
 	RUN_TIME,	/* the time budget ran out */
-	RUN_MEMORY	/* the heap limit was hit */
+	RUN_MEMORY,	/* the heap limit was hit */
+	RUN_LENGTH	/* a string, blob or row over the sandbox's limit */
 };
 
 static void
@@ -784,6 +785,9 @@ run(enum outcome *res, char **msg, unsigned *error_col, struct replay *r,
 	int eoff;
 
 	*msg = NULL;
+	/* A denial while stepping (VACUUM INTO's internal ATTACH) is the
+	 * reason; SQLite itself only says "authorization denied". */
+	cg_sandbox_clear_denial(r->sb);
 	do {
 		src = sqlite3_step(s->stmt);
 	} while (src == SQLITE_ROW);
@@ -799,8 +803,14 @@ run(enum outcome *res, char **msg, unsigned *error_col, struct replay *r,
 		*res = RUN_MEMORY;
 		return 0;
 	}
+	/* SECURITY: zeroblob(2000000000) and friends: a memory bound. */
+	if (src == SQLITE_TOOBIG) {
+		*res = RUN_LENGTH;
+		return 0;
+	}
 	*res = RUN_FAILED;
-	*msg = cg_strdup(sqlite3_errmsg(r->db));
+	*msg = cg_strdup(cg_sandbox_denial(r->sb) != NULL ?
+	    cg_sandbox_denial(r->sb) : sqlite3_errmsg(r->db));
 	if (*msg == NULL)
 		return cg_err_nomem(err);
 	eoff = sqlite3_error_offset(r->db);
@@ -821,6 +831,10 @@ budget_message(char *buf, size_t n, const struct replay *r, enum outcome res)
 	if (res == RUN_TIME)
 		(void)snprintf(buf, n, "statement stopped: the time budget of "
 		    "%u ms per file ran out", o->time_budget_ms);
+	else if (res == RUN_LENGTH)
+		(void)snprintf(buf, n, "statement stopped: a string or blob "
+		    "over the sandbox's limit of %d bytes",
+		    sqlite3_limit(r->db, SQLITE_LIMIT_LENGTH, -1));
 	else if (o->heap_limit_bytes > 0 && o->heap_limit_bytes % CG_MIB == 0)
 		(void)snprintf(buf, n, "statement stopped: the memory budget "
 		    "of %lld MiB ran out", o->heap_limit_bytes / CG_MIB);
@@ -1111,6 +1125,14 @@ cg_replay_check(struct cg_sandbox *sb, const struct cg_config *cfg,
     const struct cg_source *src, struct cg_findings *out,
     struct cg_err *err)
 {
+	return cg_replay_check_hooked(sb, cfg, src, out, NULL, err);
+}
+
+int
+cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
+    const struct cg_source *src, struct cg_findings *out,
+    const struct cg_replay_hooks *hooks, struct cg_err *err)
+{
 	int d1 = cfg->target == CG_TARGET_D1;
 	struct cg_stmt st;
 	struct replay r;
@@ -1198,10 +1220,13 @@ cg_replay_check(struct cg_sandbox *sb, const struct cg_config *cfg,
 			st.graph = &r.graph;
 		}
 		caret = 0;
+		if (hooks != NULL && hooks->on_stmt_start != NULL)
+			hooks->on_stmt_start(&st, hooks->payload);
 		rc = run(&res, &msg, &caret, &r, &s, err);
 		if (rc < 0)
 			break;
-		if (res == RUN_TIME || res == RUN_MEMORY) {
+		if (res == RUN_TIME || res == RUN_MEMORY ||
+		    res == RUN_LENGTH) {
 			rc = push_budget(&r, &s, res, err);
 			stop = 1;
 			break;

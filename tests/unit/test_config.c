@@ -286,3 +286,46 @@ Test(config, target_names)
 	cr_assert_str_eq(cg_target_name(CG_TARGET_D1), "d1");
 	cr_assert_str_eq(cg_target_name(CG_TARGET_SQLITE), "sqlite");
 }
+
+Test(config, sandbox_limits)
+{
+	struct cg_err err = CG_ERR_INIT;
+
+	cg_assert_ok(parse("[cascadeguard]\nheap-limit = 64M\n"
+	    "time-budget-ms = 500\n", &err), &err);
+	cr_assert_eq(cfg.heap_limit_bytes, 64LL * 1024 * 1024);
+	cr_assert_eq(cfg.time_budget_ms, 500u);
+	cg_assert_ok(parse("[cascadeguard]\nheap-limit = 8192k\n"
+	    "time-budget-ms = 60000\n", &err), &err);
+	cr_assert_eq(cfg.heap_limit_bytes, 8LL * 1024 * 1024);
+	cr_assert_eq(cfg.time_budget_ms, 60000u);
+}
+
+Test(config, sandbox_limits_out_of_bounds)
+{
+	const char *bad_heap[] = { "0", "1M", "8388607", "1025M", "-1", "2G",
+		"" };
+	const char *bad_ms[] = { "0", "60001", "-5", "1s", "1.5", "1 000",
+		"99999999999999999999", "" };
+	char text[128], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_heap) / sizeof(bad_heap[0]); i++) {
+		snprintf(text, sizeof(text), "[cascadeguard]\n"
+		    "heap-limit=%s\n", bad_heap[i]);
+		snprintf(want, sizeof(want), ".cascadeguard:2: invalid value "
+		    "'%s' for 'heap-limit' (expected 8M to 1024M bytes, with "
+		    "an optional k or M)", bad_heap[i]);
+		parse_fails(text, want);
+		cr_assert_eq(cfg.heap_limit_bytes, CG_DEFAULT_HEAP_BYTES);
+	}
+	for (i = 0; i < sizeof(bad_ms) / sizeof(bad_ms[0]); i++) {
+		snprintf(text, sizeof(text), "[cascadeguard]\n"
+		    "time-budget-ms=%s\n", bad_ms[i]);
+		snprintf(want, sizeof(want), ".cascadeguard:2: invalid value "
+		    "'%s' for 'time-budget-ms' (expected 1 to 60000 "
+		    "milliseconds)", bad_ms[i]);
+		parse_fails(text, want);
+		cr_assert_eq(cfg.time_budget_ms, CG_DEFAULT_TIME_BUDGET_MS);
+	}
+}
