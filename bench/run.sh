@@ -28,10 +28,15 @@ for n in $sizes; do
 		python3 "$here/gen_repo.py" "$n" "$repo" >/dev/null
 	fi
 	echo "== N=$n migrations ($(git -C "$repo" ls-files | wc -l) files)"
-	$runner "(a) check-range base..one (1 new)" -- \
+	$runner "(a) check-range base..one, cold (--no-cache)" -- \
+		"$bin" check-range -C "$repo" --no-cache base..one
+	rm -rf "$repo/.git/cascadeguard"
+	$runner "(a) check-range base..one, warm cache" -- \
 		"$bin" check-range -C "$repo" base..one
-	$runner "(c) check-range base..main (1000 commits)" -- \
-		"$bin" check-range -C "$repo" base..main
+	$runner "(a) warm cache, --no-simulate" -- \
+		"$bin" check-range -C "$repo" --no-simulate base..one
+	$runner "(c) base..main (1000 commits), cold" -- \
+		"$bin" check-range -C "$repo" --no-cache base..main
 	if command -v sqlite3 >/dev/null; then
 		$runner -i "$repo.history.sql" "(e) sqlite3 :memory: < history (floor)" -- \
 			sqlite3 :memory:
@@ -40,7 +45,7 @@ for n in $sizes; do
 		git -C "$repo" checkout -q -f base
 		printf 'ALTER TABLE t0 ADD COLUMN staged TEXT;\n' > "$repo/migrations/99999_staged.sql"
 		git -C "$repo" add migrations/99999_staged.sql
-		$runner "(d) pre-commit, 1 staged migration" -C "$repo" -- \
+		$runner -C "$repo" "(d) pre-commit, 1 staged migration" -- \
 			"$bin" pre-commit
 		git -C "$repo" reset -q --hard && git -C "$repo" checkout -q main
 	fi

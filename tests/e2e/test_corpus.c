@@ -148,6 +148,31 @@ ParameterizedTest(size_t *i, corpus, every_file_of_every_project_runs)
 	free(dir);
 }
 
+/*
+ * The replay cache changes nothing a check reports: runs without it,
+ * with it cold (it is written) and warm (it is read) print the same.
+ */
+static void
+same_with_and_without_cache(const char *dir, const char *glob,
+    const char *first)
+{
+	const char *nocache[] = { "check-range", "--no-cache", "--migrations",
+		glob, "HEAD", NULL };
+	const char *cached[] = { "check-range", "--migrations", glob, "HEAD",
+		NULL };
+	struct cg_run a, b;
+	char path[4096];
+
+	cg_test_run(&a, dir, nocache, NULL, NULL);
+	cr_assert_str_eq(a.out, first, "--no-cache differs from the cold run");
+	cg_test_run(&b, dir, cached, NULL, NULL);
+	cr_assert_str_eq(b.out, first, "the warm run differs from the cold one");
+	snprintf(path, sizeof(path), "%s/.git/cascadeguard/cache", dir);
+	cr_assert_eq(access(path, R_OK), 0, "no cache was written at %s", path);
+	cg_run_release(&a);
+	cg_run_release(&b);
+}
+
 ParameterizedTestParameters(corpus, whole_history_replays_under_a_new_file)
 {
 	static size_t idx[NPROJECTS];
@@ -182,6 +207,7 @@ ParameterizedTest(size_t *i, corpus, whole_history_replays_under_a_new_file)
 	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm probe"), 0);
 	cg_test_run(&r, dir, args, NULL, NULL);
 	log_run("history", p, &r);
+	same_with_and_without_cache(dir, p->glob, r.out);
 	cr_assert_eq(r.code, 0, "%s: exit %d\n%s\n%s", p->name, r.code, r.err,
 	    r.out);
 	snprintf(want, sizeof(want), "(1 new migration checked on a history "

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The replay cache.  A file holds the exact key text it answers for
+ * (checked on load, so a hash collision cannot serve a wrong schema),
+ * the history warnings, the serialized database and a checksum, so a
+ * truncated or corrupt file is ignored and rebuilt.  Writes go to a
+ * temporary file renamed into place, so concurrent pushes are safe.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "cascadeguard.h"
+#include "err.h"
+#include "sandbox.h"
+#include "sandbox_db.h"
+#include "util.h"
+#include "banned.h"
+
+#define CACHE_MAGIC "CGCACHE1"
+#define CACHE_NULL_LEN UINT64_MAX
+#define CACHE_MAX_FILE_BYTES ((uint64_t)1 << 31)	/* SECURITY: bound reads */
+
+static uint64_t
+fnv1a(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int
+cg_cache_keys_init(struct cg_cache_keys *k, const char *salt,
+    const char *const *paths, const char *const *oids, size_t n,
+    struct cg_err *err)
+{
+	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
+	size_t start, i;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if (n == 0)
+		return 0;
+	k->hex = calloc(n, sizeof(*k->hex));
+	k->mat_len = calloc(n, sizeof(*k->mat_len));
+	if (k->hex == NULL || k->mat_len == NULL)
+		goto nomem;
+	/* Another tool or SQLite version may replay differently. */
+	rc = cg_buf_printf(&k->material, err, "cascadeguard-cache/1 %s "
+	    "sqlite %s %s\n", CG_VERSION, sqlite3_libversion(), salt);
+	if (rc < 0)
+		goto fail;
+	start = 0;
+	for (i = 0; i < n; i++) {
+		rc = cg_buf_printf(&k->material, err, "%s %s\n", oids[i],
+		    paths[i]);
+		if (rc < 0)
+			goto fail;
+		h1 = fnv1a(h1, k->material.data + start,
+		    k->material.len - start);
+		h2 = fnv1a(h2 ^ (uint64_t)i, k->material.data + start,
+		    k->material.len - start);
+		start = k->material.len;
+		k->mat_len[i] = k->material.len;
+		snprintf(k->hex[i], sizeof(k->hex[i]), "%016llx%016llx",
+		    (unsigned long long)h1, (unsigned long long)h2);
+	}
+	k->n = n;
+	return 0;
+nomem:
+	rc = cg_err_nomem(err);
+fail:
+	cg_cache_keys_release(k);
+	return rc;
+}
+
+void
+cg_cache_keys_release(struct cg_cache_keys *k)
+{
+	if (k == NULL)
+		return;
+	free(k->hex);
+	free(k->mat_len);
+	cg_buf_release(&k->material);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Writing: append little-endian integers and length-prefixed strings. */
+static int
+put_u64(struct cg_buf *b, uint64_t v, struct cg_err *err)
+{
+	unsigned char x[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	return cg_buf_add(b, (const char *)x, 8, err);
+}
+
+static int
+put_str(struct cg_buf *b, const char *s, struct cg_err *err)
+{
+	int rc;
+
+	if (s == NULL)
+		return put_u64(b, CACHE_NULL_LEN, err);
+	rc = put_u64(b, strlen(s), err);
+	if (rc < 0)
+		return rc;
+	return cg_buf_add(b, s, strlen(s), err);
+}
+
+/* Reading: a cursor that fails softly at the end of the data. */
+struct cursor {
+	const unsigned char *p;
+	size_t left;
+	int bad;
+};
+
+static uint64_t
+get_u64(struct cursor *c)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (c->bad || c->left < 8) {
+		c->bad = 1;
+		return 0;
+	}
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)c->p[i] << (8 * i);
+	c->p += 8;
+	c->left -= 8;
+	return v;
+}
+
+/* *out: an owned copy, or NULL for a stored NULL.  0 ok, < 0 no memory. */
+static int
+get_str(char **out, struct cursor *c, struct cg_err *err)
+{
+	uint64_t n = get_u64(c);
+
+	*out = NULL;
+	if (c->bad || n == CACHE_NULL_LEN)
+		return 0;
+	if (n > c->left) {
+		c->bad = 1;
+		return 0;
+	}
+	*out = cg_strndup((const char *)c->p, (size_t)n);
+	if (*out == NULL)
+		return cg_err_nomem(err);
+	c->p += n;
+	c->left -= (size_t)n;
+	return 0;
+}
+
+static int
+put_finding(struct cg_buf *b, const struct cg_finding *f, struct cg_err *err)
+{
+	int rc;
+
+	rc = put_u64(b, f->rule, err);
+	if (rc == 0)
+		rc = put_u64(b, f->severity, err);
+	if (rc == 0)
+		rc = put_u64(b, f->line, err);
+	if (rc == 0)
+		rc = put_u64(b, f->col, err);
+	if (rc == 0)
+		rc = put_u64(b, f->end_line, err);
+	if (rc == 0)
+		rc = put_u64(b, f->caret_col, err);
+	if (rc == 0)
+		rc = put_str(b, f->set, err);
+	if (rc == 0)
+		rc = put_str(b, f->path, err);
+	if (rc == 0)
+		rc = put_str(b, f->statement, err);
+	if (rc == 0)
+		rc = put_str(b, f->message, err);
+	if (rc == 0)
+		rc = put_str(b, f->help, err);
+	return rc;
+}
+
+/* Read one finding into out; c->bad on a malformed record. */
+static int
+get_finding(struct cg_findings *out, struct cursor *c, struct cg_err *err)
+{
+	struct cg_finding tmp;
+	uint64_t rule, sev;
+	int rc = 0;
+
+	memset(&tmp, 0, sizeof(tmp));
+	rule = get_u64(c);
+	sev = get_u64(c);
+	tmp.line = (unsigned)get_u64(c);
+	tmp.col = (unsigned)get_u64(c);
+	tmp.end_line = (unsigned)get_u64(c);
+	tmp.caret_col = (unsigned)get_u64(c);
+	if (rule >= CG_RULE__COUNT || sev > CG_SEV_ERROR)
+		c->bad = 1;
+	tmp.rule = (enum cg_rule)(c->bad ? 0 : rule);
+	tmp.severity = (enum cg_severity)(c->bad ? 0 : sev);
+	if (rc == 0)
+		rc = get_str(&tmp.set, c, err);
+	if (rc == 0)
+		rc = get_str(&tmp.path, c, err);
+	if (rc == 0)
+		rc = get_str(&tmp.statement, c, err);
+	if (rc == 0)
+		rc = get_str(&tmp.message, c, err);
+	if (rc == 0)
+		rc = get_str(&tmp.help, c, err);
+	if (rc == 0 && !c->bad && tmp.message == NULL)
+		c->bad = 1;
+	if (rc < 0 || c->bad) {
+		cg_finding_release(&tmp);
+		return rc;
+	}
+	rc = cg_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v), err);
+	if (rc < 0) {
+		cg_finding_release(&tmp);
+		return rc;
+	}
+	out->v[out->n++] = tmp;
+	return 0;
+}
+
+/* Read a whole cache file (bounded); *data NULL when it is not usable. */
+static int
+read_file(unsigned char **data, size_t *len, const char *path,
+    struct cg_err *err)
+{
+	struct stat st;
+	ssize_t k;
+	size_t got = 0;
+	int fd;
+
+	*data = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 16 ||
+	    (uint64_t)st.st_size > CACHE_MAX_FILE_BYTES) {
+		close(fd);
+		return 0;
+	}
+	*data = malloc((size_t)st.st_size);
+	if (*data == NULL) {
+		close(fd);
+		return cg_err_nomem(err);
+	}
+	while (got < (size_t)st.st_size) {
+		k = read(fd, *data + got, (size_t)st.st_size - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	if (got != (size_t)st.st_size) {
+		free(*data);
+		*data = NULL;
+		return 0;
+	}
+	*len = got;
+	return 0;
+}
+
+/*
+ * Parse a cache file for prefix i into sb and out.  Returns 1 when it
+ * was used, 0 when it is not usable (nothing changed), < 0 on no memory.
+ */
+static int
+try_load(struct cg_sandbox **sbout, const unsigned char *data, size_t len,
+    const struct cg_cache_keys *k, size_t i,
+    const struct cg_sandbox_opts *opts, struct cg_findings *out,
+    struct cg_err *err)
+{
+	struct cg_sandbox *sb = NULL;
+	struct cg_findings tmp = CG_FINDINGS_INIT;
+	struct cursor c = { data, len - 8, 0 };
+	struct cursor sum = { data + len - 8, 8, 0 };
+	uint64_t keylen, nfind, imglen, j;
+	int rc = 0;
+
+	if (fnv1a(0xcbf29ce484222325ULL, data, len - 8) != get_u64(&sum))
+		return 0;	/* truncated or corrupt */
+	if (memcmp(c.p, CACHE_MAGIC, 8) != 0)
+		return 0;
+	c.p += 8;
+	c.left -= 8;
+	keylen = get_u64(&c);
+	if (c.bad || keylen != k->mat_len[i] || keylen > c.left ||
+	    memcmp(c.p, k->material.data, (size_t)keylen) != 0)
+		return 0;	/* another history with the same hash */
+	c.p += keylen;
+	c.left -= (size_t)keylen;
+	nfind = get_u64(&c);
+	for (j = 0; j < nfind && !c.bad && rc == 0; j++)
+		rc = get_finding(&tmp, &c, err);
+	if (rc < 0)
+		goto out;
+	imglen = get_u64(&c);
+	if (c.bad || imglen == 0 || imglen != c.left)
+		goto out;
+	/* Written by us; the new sandbox is locked down all the same. */
+	rc = cg_sandbox_open_image(&sb, opts, c.p, (size_t)imglen, err);
+	if (rc == CG_ENOMEM)
+		goto out;
+	if (rc < 0) {
+		rc = 0;		/* an unusable image: rebuild */
+		goto out;
+	}
+	rc = cg_findings_move(out, &tmp, err);
+	if (rc < 0)
+		goto out;
+	*sbout = sb;
+	sb = NULL;
+	rc = 1;
+out:
+	cg_sandbox_free(sb);
+	cg_findings_release(&tmp);
+	return rc;
+}
+
+int
+cg_cache_load(size_t *nfiles, struct cg_sandbox **sb, const char *dir,
+    const struct cg_cache_keys *k, const struct cg_sandbox_opts *opts,
+    struct cg_findings *out, struct cg_err *err)
+{
+	struct cg_buf path = CG_BUF_INIT;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	size_t i;
+	int rc = 0;
+
+	*nfiles = 0;
+	*sb = NULL;
+	for (i = k->n; i-- > 0;) {
+		path.len = 0;
+		rc = cg_buf_printf(&path, err, "%s/%s.db", dir, k->hex[i]);
+		if (rc < 0)
+			break;
+		if (access(path.data, R_OK) != 0)
+			continue;
+		rc = read_file(&data, &len, path.data, err);
+		if (rc < 0)
+			break;
+		if (data == NULL)
+			continue;
+		rc = try_load(sb, data, len, k, i, opts, out, err);
+		free(data);
+		data = NULL;
+		if (rc < 0)
+			break;
+		if (rc == 1) {
+			/* Least recently used eviction reads the mtime. */
+			(void)utimes(path.data, NULL);
+			*nfiles = i + 1;
+			rc = 0;
+			break;
+		}
+	}
+	cg_buf_release(&path);
+	return rc;
+}
+
+struct cached {
+	char *name;
+	time_t mtime;
+	long long size;
+};
+
+static int
+cached_cmp(const void *a, const void *b)
+{
+	const struct cached *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Remove the least recently used cache files until dir fits max_bytes. */
+static void
+evict(const char *dir, long long max_bytes)
+{
+	struct cached *v = NULL, *nv;
+	size_t n = 0, cap = 0, i;
+	long long total = 0;
+	char path[4096];
+	struct dirent *de;
+	struct stat st;
+	size_t nl;
+	DIR *d;
+
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		nl = strlen(de->d_name);
+		if (nl < 4 || strcmp(de->d_name + nl - 3, ".db") != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path) || lstat(path, &st) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL)
+				break;
+			v = nv;
+		}
+		v[n].name = cg_strdup(de->d_name);
+		if (v[n].name == NULL)
+			break;
+		v[n].mtime = st.st_mtime;
+		v[n].size = (long long)st.st_size;
+		total += v[n].size;
+		n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cached_cmp);
+	for (i = 0; i < n && total > max_bytes; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", dir, v[i].name) <
+		    (int)sizeof(path) && unlink(path) == 0)
+			total -= v[i].size;
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/* mkdir -p for the cache folder (two levels below $GIT_DIR at most). */
+static int
+make_dirs(const char *dir)
+{
+	char buf[4096];
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return -1;
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int
+cg_cache_save(const char *dir, const struct cg_cache_keys *k,
+    struct cg_sandbox *sb, const struct cg_findings *fs, long long max_bytes,
+    struct cg_err *err)
+{
+	struct cg_buf b = CG_BUF_INIT;
+	struct cg_buf tmp = CG_BUF_INIT, dst = CG_BUF_INIT;
+	size_t imglen = 0;
+	void *img = NULL;
+	size_t i, off;
+	ssize_t w;
+	int fd = -1;
+	int rc = 0;
+
+	if (k->n == 0)
+		return 0;
+	rc = cg_sandbox_image(&img, &imglen, sb, err);
+	if (rc < 0 || img == NULL)
+		goto out;	/* an empty database: nothing to store */
+	rc = cg_buf_add(&b, CACHE_MAGIC, 8, err);
+	if (rc == 0)
+		rc = put_u64(&b, k->mat_len[k->n - 1], err);
+	if (rc == 0)
+		rc = cg_buf_add(&b, k->material.data, k->mat_len[k->n - 1],
+		    err);
+	if (rc == 0)
+		rc = put_u64(&b, fs->n, err);
+	for (i = 0; i < fs->n && rc == 0; i++)
+		rc = put_finding(&b, &fs->v[i], err);
+	if (rc == 0)
+		rc = put_u64(&b, imglen, err);
+	if (rc == 0)
+		rc = cg_buf_add(&b, img, imglen, err);
+	if (rc == 0)
+		rc = put_u64(&b, fnv1a(0xcbf29ce484222325ULL, b.data, b.len),
+		    err);
+	if (rc == 0)
+		rc = cg_buf_printf(&tmp, err, "%s/tmp-%ld-%s.db.tmp", dir,
+		    (long)getpid(), k->hex[k->n - 1]);
+	if (rc == 0)
+		rc = cg_buf_printf(&dst, err, "%s/%s.db", dir, k->hex[k->n - 1]);
+	if (rc < 0)
+		goto out;
+	if (make_dirs(dir) < 0)
+		goto out;
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0666);
+	if (fd < 0)
+		goto out;
+	for (off = 0; off < b.len;) {
+		w = write(fd, b.data + off, b.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (close(fd) < 0 || off != b.len) {
+		fd = -1;
+		(void)unlink(tmp.data);
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp.data, dst.data) < 0)
+		(void)unlink(tmp.data);
+	evict(dir, max_bytes);
+out:
+	if (fd >= 0)
+		close(fd);
+	sqlite3_free(img);
+	cg_buf_release(&b);
+	cg_buf_release(&tmp);
+	cg_buf_release(&dst);
+	/* Only running out of memory is an error: the cache is optional. */
+	return rc == CG_ENOMEM ? rc : 0;
+}
