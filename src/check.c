@@ -535,6 +535,13 @@ out:
 	return rc;
 }
 
+/* A new migration's text, kept until its suppressions are applied. */
+struct new_text {
+	const char *path;	/* borrowed from the tip's list */
+	char *data;		/* owned */
+	size_t len;
+};
+
 /* 1 unless --no-cache or git config cascadeguard.cache=false. */
 static int
 cache_wanted(int *out, struct cg_repo *r, const struct cg_check_opts *opts,
@@ -560,7 +567,8 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	struct cg_source src;
 	char *data = NULL;
 	size_t len = 0;
-	size_t nfound;
+	struct new_text *texts = NULL;
+	size_t ntexts = 0, tcap = 0;
 	int use_cache;
 	size_t i;
 	int rc;
@@ -608,7 +616,6 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 		src.path = ts.v[i].path;
 		src.data = data;
 		src.len = len;
-		nfound = found.n;
 		/* Seeded before the first new file changes the schema. */
 		if (sim == NULL && cfg.simulate && !opts->no_simulate) {
 			rc = cg_sim_new(&sim, sb, err);
@@ -623,12 +630,14 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 			if (rc < 0)
 				goto out;
 		}
-		/* -- cascadeguard: allow <rule> <reason> (suppress.h) */
-		rc = cg_suppress_apply(&found, nfound, ts.v[i].path, data, len,
-		    err);
+		/* Kept for the suppressions, applied once all findings exist. */
+		rc = cg_grow(&texts, &tcap, ntexts + 1, sizeof(*texts), err);
 		if (rc < 0)
 			goto out;
-		free(data);
+		texts[ntexts].path = ts.v[i].path;
+		texts[ntexts].data = data;
+		texts[ntexts].len = len;
+		ntexts++;
 		data = NULL;
 	}
 
@@ -637,10 +646,23 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 		if (rc < 0)
 			goto out;
 	}
+	/*
+	 * -- cascadeguard: allow <rule> <reason> (suppress.h), after the
+	 * simulation, so that its findings can be suppressed too.
+	 */
+	for (i = 0; i < ntexts; i++) {
+		rc = cg_suppress_apply(&found, 0, texts[i].path, texts[i].data,
+		    texts[i].len, err);
+		if (rc < 0)
+			goto out;
+	}
 	apply_severities(&found, &cfg);
 	cg_findings_sort(&found);
 	rc = cg_findings_move(out, &found, err);
 out:
+	for (i = 0; i < ntexts; i++)
+		free(texts[i].data);
+	free(texts);
 	free(data);
 	cg_sim_free(sim);
 	cg_sandbox_free(sb);

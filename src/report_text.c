@@ -129,6 +129,10 @@ affected_block(struct cg_buf *b, const struct cg_finding *f, int loses,
 			rc = esc(b, a->path, err);
 		if (rc == 0 && !loses)
 			rc = cg_buf_printf(b, err, " (ON DELETE %s)", a->action);
+		if (rc == 0 && a->rows_total > 0)
+			rc = cg_buf_printf(b, err, "  [simulated: %zu of %zu "
+			    "rows %s]", a->rows_lost, a->rows_total,
+			    loses ? "lost" : "changed");
 		if (rc == 0)
 			rc = cg_buf_puts(b, "\n", err);
 	}

@@ -86,6 +86,10 @@ Test(check_range, incident_rebuild_is_rejected_and_names_all_nine_tables)
 	}
 	cr_assert(strstr(r.out, "task_logs.task_id -> tasks.id -> projects.id")
 	    != NULL, "%s", r.out);
+	/* the simulation's rows, on the same finding as the static path */
+	cr_assert(strstr(r.out, "task_logs.task_id -> tasks.id -> projects.id  "
+	    "[simulated: 2 of 2 rows lost]") != NULL, "%s", r.out);
+	cr_assert_eq(cg_test_count(r.out, "error["), 1, "%s", r.out);
 	cr_assert(strstr(r.out, "tasks.project_id -> projects.id") != NULL);
 	/* SET NULL: the audit trail keeps its rows, so it is listed apart */
 	cr_assert(strstr(r.out, "tables whose rows change:\n    audit_events")

@@ -117,3 +117,23 @@ Test(simulate_e2e, bad_simulate_value_is_a_usage_error)
 	cr_assert(strstr(r.err, "simulate") != NULL, "%s", r.err);
 	cg_run_release(&r);
 }
+
+Test(simulate_e2e, a_simulated_finding_can_be_suppressed_with_a_reason)
+{
+	struct cg_run r;
+
+	trigger_history(NULL);
+	cg_test_write(dir, "migrations/0002_archive_all.sql",
+	    "-- archive the old projects\n"
+	    "-- cascadeguard: allow data-loss archived projects lose their "
+	    "tasks by design\n"
+	    "UPDATE projects SET archived = 1;\n");
+	commit("suppressed");
+	run(&r, "check-range", "main..feature", NULL);
+	cr_assert_eq(r.code, 0, "exit %d\n%s%s", r.code, r.out, r.err);
+	cr_assert(strstr(r.out, "0002_archive_all.sql:3:1: suppressed "
+	    "error[data-loss]") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "suppressed: archived projects lose their "
+	    "tasks by design") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
