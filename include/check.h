@@ -28,16 +28,18 @@ struct cg_check_opts {
 	int repo_no_lowering;
 	int no_simulate;			/* --no-simulate: skip the simulation */
 	int no_cache;				/* --no-cache: no replay cache */
+	const char *only_set;			/* --set NAME: just that set */
 };
 
-#define CG_CHECK_OPTS_INIT { NULL, 0, CG_TARGET_D1, 1, 0, 0, 0 }
+#define CG_CHECK_OPTS_INIT { NULL, 0, CG_TARGET_D1, 1, 0, 0, 0, NULL }
 
 /* What a check looked at, for the summary line. */
 struct cg_check_stats {
 	size_t nhistory;	/* base migrations replayed */
 	size_t nnew;		/* new migrations checked */
 	size_t nstatements;	/* statements of new migrations run */
-	enum cg_target_kind target;
+	enum cg_target_kind target;	/* of the (first) set checked */
+	size_t nsets;		/* migration sets checked */
 };
 
 /*
@@ -47,6 +49,15 @@ struct cg_check_stats {
 int cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
     struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
     const struct cg_check_opts *opts, struct cg_err *err);
+
+/*
+ * The migration sets of side as a check would see them (configuration
+ * and layout detection; targets resolved).  Caller frees with
+ * cg_sets_free.
+ */
+int cg_check_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
+    const struct cg_side *side, const struct cg_check_opts *opts,
+    struct cg_err *err);
 
 struct cg_graph;
 

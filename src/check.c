@@ -14,6 +14,7 @@
 #include "config.h"
 #include "err.h"
 #include "graph.h"
+#include "layout.h"
 #include "migrations.h"
 #include "replay.h"
 #include "sandbox.h"
@@ -113,20 +114,12 @@ out:
 
 static int
 list_side(struct side_files *s, struct cg_repo *r, const struct cg_side *side,
-    const struct cg_config *cfg, struct cg_err *err)
+    const struct cg_strvec *globs, struct cg_err *err)
 {
-	const char *const *globs = cg_default_globs;
-	size_t nglobs = 0;
 	int rc;
 
-	if (cfg->globs.n > 0) {
-		globs = (const char *const *)cfg->globs.v;
-		nglobs = cfg->globs.n;
-	} else {
-		while (cg_default_globs[nglobs] != NULL)
-			nglobs++;
-	}
-	rc = cg_repo_list(&s->v, &s->n, r, side, globs, nglobs, err);
+	rc = cg_repo_list(&s->v, &s->n, r, side, (const char *const *)globs->v,
+	    globs->n, err);
 	if (rc < 0)
 		return rc;
 	rc = load_journals(s, r, side, err);
@@ -419,6 +412,81 @@ report_out_of_order(struct cg_findings *out, const struct side_files *base,
 	return 0;
 }
 
+/*
+ * The version of a migration: the digits its file name (or, for
+ * prisma's <version>_<name>/migration.sql, its folder) starts with,
+ * leading zeros dropped; NULL when there are none.  Points into path.
+ */
+static const char *
+version_of(const char *path, size_t *len)
+{
+	const char *name = strrchr(path, '/');
+	const char *p;
+
+	name = name ? name + 1 : path;
+	if (strcmp(name, "migration.sql") == 0 && name > path + 1) {
+		p = name - 2;
+		while (p > path && p[-1] != '/')
+			p--;
+		name = p;
+	}
+	if (*name < '0' || *name > '9')
+		return NULL;
+	while (name[0] == '0' && name[1] >= '0' && name[1] <= '9')
+		name++;
+	for (p = name; *p >= '0' && *p <= '9'; p++)
+		;
+	*len = (size_t)(p - name);
+	return name;
+}
+
+/* New files whose version an existing or earlier new file already has. */
+static int
+report_duplicates(struct cg_findings *out, const struct side_files *base,
+    const struct side_files *tip, struct cg_err *err)
+{
+	const char *vi, *vj;
+	struct cg_finding *f;
+	size_t i, j, li, lj;
+	int rc;
+
+	for (i = 0; i < tip->n; i++) {
+		if (find_path(base, tip->v[i].path) != NULL)
+			continue;
+		vi = version_of(tip->v[i].path, &li);
+		if (vi == NULL)
+			continue;
+		for (j = 0; j < tip->n; j++) {
+			if (j == i || (j > i &&
+			    find_path(base, tip->v[j].path) == NULL))
+				continue;
+			vj = version_of(tip->v[j].path, &lj);
+			if (vj != NULL && li == lj && memcmp(vi, vj, li) == 0)
+				break;
+		}
+		if (j == tip->n)
+			continue;
+		rc = cg_findings_push(&f, out, CG_RULE_DUPLICATE_VERSION, err,
+		    "version %.*s is also used by '%s'%s: the order between "
+		    "them depends on the rest of the names, and tools that key "
+		    "migrations by version refuse or skip one", (int)li, vi,
+		    tip->v[j].path, find_path(base, tip->v[j].path) != NULL ?
+		    " (already applied)" : "");
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_where(f, NULL, tip->v[i].path, 0, 0, 0,
+		    NULL, 0, err);
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_str(&f->help, "renumber the new file "
+		    "after the newest migration (two branches that each added "
+		    "one: rebase and renumber)", err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Apply the configured severities, dropping findings turned off. */
 static void
 apply_severities(struct cg_findings *fs, const struct cg_config *cfg)
@@ -553,61 +621,62 @@ cache_wanted(int *out, struct cg_repo *r, const struct cg_check_opts *opts,
 	return cg_repo_config_get_bool(out, r, "cascadeguard.cache", 1, err);
 }
 
-int
-cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
-    struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
-    const struct cg_check_opts *opts, struct cg_err *err)
+/* What one set's check needs besides the set. */
+struct set_ctx {
+	struct cg_repo *r;
+	const struct cg_side *base, *tip;
+	const struct cg_check_opts *opts;
+	const struct cg_config *cfg;	/* target: the set's */
+	int use_cache;
+	struct cg_check_stats *stats;
+};
+
+static int
+check_set(struct cg_findings *found, const struct set_ctx *c,
+    const struct cg_set *set, struct cg_err *err)
 {
 	struct cg_sandbox_opts sbo = CG_SANDBOX_OPTS_INIT;
-	struct cg_findings found = CG_FINDINGS_INIT;
 	struct side_files bs = { 0 }, ts = { 0 };
 	struct cg_sandbox *sb = NULL;
 	struct cg_sim *sim = NULL;	/* simulate.h: seeded copy of the base */
-	struct cg_config cfg;
+	const struct cg_config *cfg = c->cfg;
 	struct cg_source src;
 	char *data = NULL;
 	size_t len = 0;
 	struct new_text *texts = NULL;
 	size_t ntexts = 0, tcap = 0;
-	int use_cache;
 	size_t i;
 	int rc;
 
-	cg_config_init(&cfg);
-	memset(stats, 0, sizeof(*stats));
-	rc = load_config(&cfg, r, tip, opts, err);
+	rc = list_side(&bs, c->r, c->base, &set->globs, err);
 	if (rc < 0)
 		goto out;
-	stats->target = cfg.target;
-	rc = list_side(&bs, r, base, &cfg, err);
-	if (rc < 0)
-		goto out;
-	rc = list_side(&ts, r, tip, &cfg, err);
+	rc = list_side(&ts, c->r, c->tip, &set->globs, err);
 	if (rc < 0)
 		goto out;
 
-	rc = report_changed(&found, &bs, &ts, err);
+	rc = report_changed(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
-	rc = report_out_of_order(&found, &bs, &ts, err);
+	rc = report_out_of_order(found, &bs, &ts, err);
+	if (rc < 0)
+		goto out;
+	rc = report_duplicates(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
 
-	sbo.heap_limit_bytes = cfg.heap_limit_bytes;
-	sbo.time_budget_ms = cfg.time_budget_ms;
-	rc = cache_wanted(&use_cache, r, opts, err);
+	sbo.heap_limit_bytes = cfg->heap_limit_bytes;
+	sbo.time_budget_ms = cfg->time_budget_ms;
+	rc = replay_base(&sb, found, c->r, &bs, cfg, &sbo, c->use_cache, err);
 	if (rc < 0)
 		goto out;
-	rc = replay_base(&sb, &found, r, &bs, &cfg, &sbo, use_cache, err);
-	if (rc < 0)
-		goto out;
-	stats->nhistory = bs.n;
+	c->stats->nhistory += bs.n;
 
 	for (i = 0; i < ts.n; i++) {
 		if (find_path(&bs, ts.v[i].path) != NULL)
 			continue;
-		stats->nnew++;
-		rc = load_file(&data, &len, &found, r, &ts.v[i], &cfg, 1, err);
+		c->stats->nnew++;
+		rc = load_file(&data, &len, found, c->r, &ts.v[i], cfg, 1, err);
 		if (rc < 0)
 			goto out;
 		if (data == NULL)
@@ -617,16 +686,16 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 		src.data = data;
 		src.len = len;
 		/* Seeded before the first new file changes the schema. */
-		if (sim == NULL && cfg.simulate && !opts->no_simulate) {
+		if (sim == NULL && cfg->simulate && !c->opts->no_simulate) {
 			rc = cg_sim_new(&sim, sb, err);
 			if (rc < 0)
 				goto out;
 		}
-		rc = cg_replay_check(sb, &cfg, &src, &found, err);
+		rc = cg_replay_check(sb, cfg, &src, found, err);
 		if (rc < 0)
 			goto out;
 		if (sim != NULL) {
-			rc = cg_sim_run_file(sim, &cfg, &src, err);
+			rc = cg_sim_run_file(sim, cfg, &src, err);
 			if (rc < 0)
 				goto out;
 		}
@@ -642,7 +711,7 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	}
 
 	if (sim != NULL) {
-		rc = cg_sim_verdict(sim, &found, err);
+		rc = cg_sim_verdict(sim, found, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -651,14 +720,11 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	 * simulation, so that its findings can be suppressed too.
 	 */
 	for (i = 0; i < ntexts; i++) {
-		rc = cg_suppress_apply(&found, 0, texts[i].path, texts[i].data,
+		rc = cg_suppress_apply(found, 0, texts[i].path, texts[i].data,
 		    texts[i].len, err);
 		if (rc < 0)
 			goto out;
 	}
-	apply_severities(&found, &cfg);
-	cg_findings_sort(&found);
-	rc = cg_findings_move(out, &found, err);
 out:
 	for (i = 0; i < ntexts; i++)
 		free(texts[i].data);
@@ -668,6 +734,267 @@ out:
 	cg_sandbox_free(sb);
 	side_files_release(&ts);
 	side_files_release(&bs);
+	return rc;
+}
+
+/* A set that is not SQLite: a note when the change touches it. */
+static int
+note_skipped(struct cg_findings *found, const struct set_ctx *c,
+    const struct cg_set *set, struct cg_err *err)
+{
+	struct side_files bs = { 0 }, ts = { 0 };
+	struct cg_finding *f;
+	size_t i;
+	int touched;
+	int rc;
+
+	rc = cg_repo_list(&bs.v, &bs.n, c->r, c->base,
+	    (const char *const *)set->globs.v, set->globs.n, err);
+	if (rc == 0)
+		rc = cg_repo_list(&ts.v, &ts.n, c->r, c->tip,
+		    (const char *const *)set->globs.v, set->globs.n, err);
+	if (rc < 0)
+		goto out;
+	touched = bs.n != ts.n;
+	for (i = 0; !touched && i < ts.n; i++)
+		touched = strcmp(bs.v[i].path, ts.v[i].path) != 0 ||
+		    strcmp(bs.v[i].oid, ts.v[i].oid) != 0;
+	if (!touched)
+		goto out;
+	rc = cg_findings_push(&f, found, CG_RULE_NOT_SQLITE, err,
+	    "migration set '%s' not checked: %s", set->name, set->skip);
+	if (rc == 0)
+		rc = cg_finding_set_where(f, NULL, set->origin != NULL &&
+		    strchr(set->origin, ' ') == NULL ? set->origin : set->dir,
+		    0, 0, 0, NULL, 0, err);
+out:
+	side_files_release(&ts);
+	side_files_release(&bs);
+	return rc;
+}
+
+struct read_ctx {
+	struct cg_repo *r;
+	const struct cg_side *side;
+};
+
+static int
+read_tool_file(char **data, size_t *len, const char *path, void *payload,
+    struct cg_err *err)
+{
+	struct read_ctx *rc = payload;
+
+	return cg_repo_read_path(data, len, rc->r, rc->side, path,
+	    CG_MAX_CONFIG_BYTES, err);
+}
+
+static int
+copy_set(struct cg_set *dst, const struct cg_set *src, struct cg_err *err)
+{
+	size_t i;
+
+	memset(dst, 0, sizeof(*dst));
+	dst->target = src->target;
+	dst->target_set = src->target_set;
+	if ((src->name && !(dst->name = cg_strdup(src->name))) ||
+	    (src->dir && !(dst->dir = cg_strdup(src->dir))) ||
+	    (src->origin && !(dst->origin = cg_strdup(src->origin))) ||
+	    (src->skip && !(dst->skip = cg_strdup(src->skip))))
+		return cg_err_nomem(err);
+	for (i = 0; i < src->globs.n; i++)
+		if (cg_strvec_push(&dst->globs, src->globs.v[i], err) < 0)
+			return CG_ENOMEM;
+	return 0;
+}
+
+/*
+ * The sets to check, in order: explicit globs make one unnamed set,
+ * [set NAME] sections their own, otherwise what the tip's layout shows
+ * (layout.h).  Targets: --target or the server's, else a [set]
+ * section's, else .cascadeguard's target, else the detected tool's,
+ * else d1: what someone wrote down beats what detection guessed.  With opts->only_set, just that one (CG_EINPUT if unknown).
+ */
+static int
+resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
+    const struct cg_side *tip, const struct cg_config *cfg,
+    const struct cg_check_opts *opts, struct cg_err *err)
+{
+	struct read_ctx rctx = { r, tip };
+	struct cg_entry *ev = NULL;
+	struct cg_set *v = NULL;
+	size_t n = 0, ne = 0, i, keep;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (cfg->globs.n > 0) {
+		v = calloc(1, sizeof(*v));
+		if (v == NULL)
+			return cg_err_nomem(err);
+		n = 1;
+		for (i = 0; rc == 0 && i < cfg->globs.n; i++)
+			rc = cg_strvec_push(&v->globs, cfg->globs.v[i], err);
+	} else if (cfg->nsets > 0) {
+		v = calloc(cfg->nsets, sizeof(*v));
+		if (v == NULL)
+			return cg_err_nomem(err);
+		for (n = 0; rc == 0 && n < cfg->nsets; n++)
+			rc = copy_set(&v[n], &cfg->sets[n], err);
+	} else {
+		for (keep = 0; cg_layout_globs[keep] != NULL; keep++)
+			;
+		rc = cg_repo_list(&ev, &ne, r, tip, cg_layout_globs, keep,
+		    err);
+		if (rc == 0)
+			rc = cg_layout_detect(&v, &n, ev, ne, read_tool_file,
+			    &rctx, err);
+	}
+	if (rc < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* detected targets yield to any target someone wrote down */
+		if (opts->cli_target_set || !v[i].target_set ||
+		    (cfg->nsets == 0 && cfg->target_set))
+			v[i].target = cfg->target;
+		if (v[i].dir == NULL && (v[i].dir = cg_strdup("")) == NULL) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+	}
+	if (opts->only_set != NULL) {
+		for (keep = 0; keep < n; keep++)
+			if (v[keep].name != NULL &&
+			    strcmp(v[keep].name, opts->only_set) == 0)
+				break;
+		if (keep == n) {
+			struct cg_buf names = CG_BUF_INIT;
+
+			for (i = 0; rc == 0 && i < n; i++)
+				rc = cg_buf_printf(&names, err, "%s'%s'",
+				    i ? ", " : "", v[i].name ? v[i].name : "");
+			if (rc == 0)
+				rc = cg_err_set(err, CG_EINPUT, "no migration "
+				    "set named '%s' (the sets here: %s)",
+				    opts->only_set, n ? names.data : "none");
+			cg_buf_release(&names);
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			if (i != keep)
+				cg_set_release(&v[i]);
+		if (keep != 0)
+			v[0] = v[keep];
+		n = 1;
+	}
+	*out = v;
+	*nout = n;
+	v = NULL;
+	n = 0;
+out:
+	cg_entries_free(ev, ne);
+	cg_sets_free(v, n);
+	return rc;
+}
+
+/* 1 when findings should name their set: more than one is checked. */
+static size_t
+count_checked(const struct cg_set *v, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += v[i].skip == NULL;
+	return k;
+}
+
+/* Name the set on every finding that has none. */
+static int
+stamp_set(struct cg_findings *fs, size_t from, const char *name,
+    struct cg_err *err)
+{
+	size_t i;
+
+	for (i = from; i < fs->n; i++) {
+		if (fs->v[i].set != NULL)
+			continue;
+		fs->v[i].set = cg_strdup(name);
+		if (fs->v[i].set == NULL)
+			return cg_err_nomem(err);
+	}
+	return 0;
+}
+
+int
+cg_check_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
+    const struct cg_side *side, const struct cg_check_opts *opts,
+    struct cg_err *err)
+{
+	struct cg_config cfg;
+	int rc;
+
+	cg_config_init(&cfg);
+	rc = load_config(&cfg, r, side, opts, err);
+	if (rc == 0)
+		rc = resolve_sets(out, nout, r, side, &cfg, opts, err);
+	cg_config_release(&cfg);
+	return rc;
+}
+
+int
+cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
+    struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
+    const struct cg_check_opts *opts, struct cg_err *err)
+{
+	struct cg_findings found = CG_FINDINGS_INIT;
+	struct cg_set *sets = NULL;
+	struct set_ctx c;
+	struct cg_config cfg;
+	size_t nsets = 0, i, from;
+	enum cg_target_kind dflt;
+	int rc;
+
+	cg_config_init(&cfg);
+	memset(stats, 0, sizeof(*stats));
+	rc = load_config(&cfg, r, tip, opts, err);
+	if (rc < 0)
+		goto out;
+	stats->target = cfg.target;
+	rc = resolve_sets(&sets, &nsets, r, tip, &cfg, opts, err);
+	if (rc < 0)
+		goto out;
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.base = base;
+	c.tip = tip;
+	c.opts = opts;
+	c.cfg = &cfg;
+	c.stats = stats;
+	rc = cache_wanted(&c.use_cache, r, opts, err);
+	if (rc < 0)
+		goto out;
+	stats->nsets = count_checked(sets, nsets);
+	dflt = cfg.target;
+	for (i = 0; i < nsets; i++) {
+		from = found.n;
+		if (sets[i].skip != NULL) {
+			rc = note_skipped(&found, &c, &sets[i], err);
+		} else {
+			cfg.target = sets[i].target;
+			if (stats->nsets <= 1 || i == 0)
+				stats->target = sets[i].target;
+			rc = check_set(&found, &c, &sets[i], err);
+			cfg.target = dflt;
+		}
+		if (rc == 0 && stats->nsets > 1 && sets[i].name != NULL)
+			rc = stamp_set(&found, from, sets[i].name, err);
+		if (rc < 0)
+			goto out;
+	}
+	apply_severities(&found, &cfg);
+	cg_findings_sort(&found);
+	rc = cg_findings_move(out, &found, err);
+out:
+	cg_sets_free(sets, nsets);
 	cg_findings_release(&found);
 	cg_config_release(&cfg);
 	return rc;
@@ -682,8 +1009,10 @@ cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
 	struct cg_findings found = CG_FINDINGS_INIT;
 	struct side_files fs = { 0 };
 	struct cg_sandbox *sb = NULL;
+	struct cg_set *sets = NULL;
 	struct cg_config cfg;
-	size_t n = 0;
+	struct cg_buf names = CG_BUF_INIT;
+	size_t nsets = 0, n = 0, i, pick = 0, ncheck;
 	int use_cache;
 	int rc;
 
@@ -691,14 +1020,33 @@ cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
 	rc = load_config(&cfg, r, side, opts, err);
 	if (rc < 0)
 		goto out;
-	rc = list_side(&fs, r, side, &cfg, err);
+	rc = resolve_sets(&sets, &nsets, r, side, &cfg, opts, err);
 	if (rc < 0)
 		goto out;
+	ncheck = count_checked(sets, nsets);
+	if (ncheck > 1) {
+		for (i = 0; rc == 0 && i < nsets; i++)
+			if (sets[i].skip == NULL)
+				rc = cg_buf_printf(&names, err, "%s%s",
+				    names.len ? ", " : "", sets[i].name);
+		if (rc == 0)
+			rc = cg_err_set(err, CG_EINPUT, "this repository has "
+			    "%zu migration sets (%s): choose one with --set",
+			    ncheck, names.data);
+		goto out;
+	}
+	for (pick = 0; pick < nsets && sets[pick].skip != NULL; pick++)
+		;
 	sbo.heap_limit_bytes = cfg.heap_limit_bytes;
 	sbo.time_budget_ms = cfg.time_budget_ms;
 	rc = cache_wanted(&use_cache, r, opts, err);
 	if (rc < 0)
 		goto out;
+	if (pick < nsets) {
+		rc = list_side(&fs, r, side, &sets[pick].globs, err);
+		if (rc < 0)
+			goto out;
+	}
 	rc = replay_base(&sb, &found, r, &fs, &cfg, &sbo, use_cache, err);
 	if (rc < 0)
 		goto out;
@@ -707,6 +1055,8 @@ cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
 	if (rc == 0 && nreplayed != NULL)
 		*nreplayed = n;
 out:
+	cg_buf_release(&names);
+	cg_sets_free(sets, nsets);
 	cg_sandbox_free(sb);
 	side_files_release(&fs);
 	cg_findings_release(&found);

@@ -59,7 +59,12 @@ print_help(const char *cmd)
 	    "      --no-config          ignore the .cascadeguard file of the tip\n"
 	    "      --no-simulate        skip the data-loss simulation on seeded "
 	    "rows\n"
-	    "      --target d1|sqlite   how migrations run (default d1)\n"
+	    "      --set name           check only the migration set name (see "
+	    "docs/layouts.md)\n"
+	    "      --target name        how migrations run: d1 (default), sqlite, "
+	    "drizzle,\n"
+	    "                           libsql, prisma, sqlx or golang-migrate "
+	    "(docs/runners.md)\n"
 	    "  -h, --help               this help\n\n"
 	    "exit status: 0 no error findings, 1 error findings, 2 usage or "
 	    "internal error\n");
@@ -78,6 +83,7 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 		{ "no-config", no_argument, NULL, 'n' },
 		{ "no-simulate", no_argument, NULL, 'S' },
 		{ "repo", required_argument, NULL, 'C' },
+		{ "set", required_argument, NULL, 's' },
 		{ "target", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,6 +130,9 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 			break;
 		case 'S':
 			opts.no_simulate = 1;
+			break;
+		case 's':
+			opts.only_set = optarg;
 			break;
 		case 't':
 			rc = cg_config_parse_target(&opts.cli_target, optarg,

@@ -31,7 +31,12 @@ print_help(const char *cmd)
 	    "      --migrations glob    migration files (repeatable; replaces "
 	    "the defaults)\n"
 	    "      --no-config          ignore the .cascadeguard file of REV\n"
-	    "      --target d1|sqlite   how migrations run (default d1)\n"
+	    "      --set name           check only the migration set name (see "
+	    "docs/layouts.md)\n"
+	    "      --target name        how migrations run: d1 (default), sqlite, "
+	    "drizzle,\n"
+	    "                           libsql, prisma, sqlx or golang-migrate "
+	    "(docs/runners.md)\n"
 	    "  -h, --help               this help\n\n"
 	    "exit status: 0 graph printed, 2 usage or internal error\n");
 	return CG_EXIT_CLEAN;
@@ -46,6 +51,7 @@ cmd_graph(int argc, char **argv, struct cg_err *err)
 		{ "migrations", required_argument, NULL, 'm' },
 		{ "no-config", no_argument, NULL, 'n' },
 		{ "repo", required_argument, NULL, 'C' },
+		{ "set", required_argument, NULL, 's' },
 		{ "target", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -83,6 +89,9 @@ cmd_graph(int argc, char **argv, struct cg_err *err)
 			break;
 		case 'n':
 			opts.use_repo_config = 0;
+			break;
+		case 's':
+			opts.only_set = optarg;
 			break;
 		case 't':
 			rc = cg_config_parse_target(&opts.cli_target, optarg,

@@ -52,33 +52,96 @@ cg_config_init(struct cg_config *c)
 }
 
 void
+cg_set_release(struct cg_set *s)
+{
+	if (s == NULL)
+		return;
+	free(s->name);
+	free(s->dir);
+	free(s->origin);
+	free(s->skip);
+	cg_strvec_release(&s->globs);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+cg_sets_free(struct cg_set *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		cg_set_release(&v[i]);
+	free(v);
+}
+
+void
 cg_config_release(struct cg_config *c)
 {
 	if (c == NULL)
 		return;
 	cg_strvec_release(&c->globs);
+	cg_sets_free(c->sets, c->nsets);
+	c->sets = NULL;
+	c->nsets = 0;
+}
+
+/* Indexed by enum cg_target_kind.  Sources: docs/runners.md. */
+static const struct {
+	const char *name;
+	struct cg_target_model model;
+} targets[CG_TARGET__COUNT] = {
+	{ "d1", { 1, 1, 1, "D1 wraps each migration in a transaction" } },
+	{ "sqlite", { 0, -1, 0, NULL } },
+	{ "drizzle", { 1, 1, 0, "drizzle's migrator runs the migrations "
+	    "inside one transaction" } },
+	{ "libsql", { 1, 0, 0, "drizzle's libSQL migrator runs the "
+	    "migrations as one batch transaction" } },
+	{ "prisma", { 0, 1, 0, NULL } },
+	{ "sqlx", { 1, 1, 0, "sqlx runs each migration in a transaction "
+	    "unless its first line is -- no-transaction" } },
+	{ "golang-migrate", { 1, -1, 0, "golang-migrate's sqlite3 driver "
+	    "wraps each migration in a transaction (unless x-no-tx-wrap; "
+	    "then use target sqlite)" } },
+};
+
+const struct cg_target_model *
+cg_target_model(enum cg_target_kind t)
+{
+	if ((int)t < 0 || t >= CG_TARGET__COUNT)
+		t = CG_TARGET_D1;
+	return &targets[t].model;
+}
+
+static int
+lookup_target(enum cg_target_kind *out, const char *s)
+{
+	int i;
+
+	for (i = 0; i < CG_TARGET__COUNT; i++) {
+		if (strcmp(s, targets[i].name) == 0) {
+			*out = (enum cg_target_kind)i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 int
 cg_config_parse_target(enum cg_target_kind *out, const char *s,
     struct cg_err *err)
 {
-	if (strcmp(s, "d1") == 0) {
-		*out = CG_TARGET_D1;
+	if (lookup_target(out, s) == 0)
 		return 0;
-	}
-	if (strcmp(s, "sqlite") == 0) {
-		*out = CG_TARGET_SQLITE;
-		return 0;
-	}
 	return cg_err_set(err, CG_EINPUT,
-	    "unknown target '%s' (expected d1 or sqlite)", s);
+	    "unknown target '%s' (expected " CG_TARGET_NAMES ")", s);
 }
 
 const char *
 cg_target_name(enum cg_target_kind t)
 {
-	return t == CG_TARGET_SQLITE ? "sqlite" : "d1";
+	if ((int)t < 0 || t >= CG_TARGET__COUNT)
+		t = CG_TARGET_D1;
+	return targets[t].name;
 }
 
 int
@@ -101,6 +164,8 @@ struct ini_state {
 	struct cg_config next;	/* scalars of the result; globs unused */
 	struct cg_strvec globs;	/* globs of this parse */
 	int globs_seen;		/* a `migrations` key was read */
+	struct cg_set *sets;	/* [set NAME] sections of this parse */
+	size_t nsets, setcap;
 	unsigned err_line;	/* first error found by us, 0 if none */
 	struct cg_err *err;
 };
@@ -164,6 +229,9 @@ check_section_line(struct ini_state *st, const char *line, size_t len)
 	memcpy(name, line + i + 1, end - i - 1);
 	name[end - i - 1] = '\0';
 	if (strcmp(name, "cascadeguard") == 0 || strcmp(name, "rules") == 0)
+		return 0;
+	if (strncmp(name, "set ", 4) == 0 && name[4] != '\0' &&
+	    name[4] != ' ')
 		return 0;
 	if (st->err_line == 0) {
 		st->err_line = st->lineno;
@@ -302,12 +370,8 @@ main_key(struct ini_state *st, const char *name, const char *value)
 		return 1;
 	}
 	if (strcmp(name, "target") == 0) {
-		if (strcmp(value, "d1") == 0)
-			t = CG_TARGET_D1;
-		else if (strcmp(value, "sqlite") == 0)
-			t = CG_TARGET_SQLITE;
-		else
-			return fail_value(st, name, value, "d1 or sqlite");
+		if (lookup_target(&t, value) < 0)
+			return fail_value(st, name, value, CG_TARGET_NAMES);
 		st->next.target = t;
 		st->next.target_set = 1;
 		return 1;
@@ -358,6 +422,51 @@ rules_key(struct ini_state *st, const char *name, const char *value)
 	return 1;
 }
 
+/* [set NAME]: migrations (repeatable) and target. */
+static int
+set_key(struct ini_state *st, const char *setname, const char *name,
+    const char *value)
+{
+	struct cg_set *set = NULL;
+	size_t i;
+
+	for (i = 0; i < st->nsets; i++)
+		if (strcmp(st->sets[i].name, setname) == 0)
+			set = &st->sets[i];
+	if (set == NULL) {
+		if (cg_grow(&st->sets, &st->setcap, st->nsets + 1,
+		    sizeof(*st->sets), st->err) < 0) {
+			st->err_line = st->lineno;
+			return 0;
+		}
+		set = &st->sets[st->nsets];
+		memset(set, 0, sizeof(*set));
+		set->name = strdup(setname);
+		if (set->name == NULL) {
+			cg_err_nomem(st->err);
+			st->err_line = st->lineno;
+			return 0;
+		}
+		st->nsets++;
+	}
+	if (strcmp(name, "migrations") == 0) {
+		if (value[0] == '\0')
+			return fail_value(st, name, value, "a glob");
+		if (cg_strvec_push(&set->globs, value, st->err) < 0) {
+			st->err_line = st->lineno;
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(name, "target") == 0) {
+		if (lookup_target(&set->target, value) < 0)
+			return fail_value(st, name, value, CG_TARGET_NAMES);
+		set->target_set = 1;
+		return 1;
+	}
+	return fail(st, "unknown key", name, "set");
+}
+
 /* inih's handler: nonzero means OK. */
 static int
 on_key(void *user, const char *section, const char *name,
@@ -373,6 +482,8 @@ on_key(void *user, const char *section, const char *name,
 		return main_key(st, name, value);
 	if (strcmp(section, "rules") == 0)
 		return rules_key(st, name, value);
+	if (strncmp(section, "set ", 4) == 0 && section[4] != '\0')
+		return set_key(st, section + 4, name, value);
 	if (section[0] == '\0')
 		return fail(st, "key outside a section:", name, NULL);
 	/* Only reached if a section line escaped check_section_line. */
@@ -422,7 +533,27 @@ cg_config_parse_ini(struct cg_config *c, const char *text, size_t len,
 		rc = err != NULL && err->code < 0 ? err->code : CG_EINPUT;
 		goto out;
 	}
+	for (i = 0; i < st.nsets; i++) {
+		if (st.sets[i].globs.n == 0) {
+			rc = cg_err_set(err, CG_EINPUT, "%s: [set %s] has no "
+			    "'migrations' glob", origin, st.sets[i].name);
+			goto out;
+		}
+	}
+	if (st.nsets > 0 && st.globs_seen) {
+		rc = cg_err_set(err, CG_EINPUT, "%s: 'migrations' in "
+		    "[cascadeguard] and [set ...] sections exclude each other: "
+		    "put every glob in a set", origin);
+		goto out;
+	}
 	rc = 0;
+	if (st.nsets > 0) {
+		cg_sets_free(c->sets, c->nsets);
+		c->sets = st.sets;
+		c->nsets = st.nsets;
+		st.sets = NULL;
+		st.nsets = 0;
+	}
 	/* Success: the first `migrations` replaces, the rest appended. */
 	if (st.globs_seen) {
 		cg_strvec_release(&c->globs);
@@ -430,8 +561,11 @@ cg_config_parse_ini(struct cg_config *c, const char *text, size_t len,
 		st.globs = (struct cg_strvec)CG_STRVEC_INIT;
 	}
 	st.next.globs = c->globs;
+	st.next.sets = c->sets;
+	st.next.nsets = c->nsets;
 	*c = st.next;
 out:
 	cg_strvec_release(&st.globs);
+	cg_sets_free(st.sets, st.nsets);
 	return rc;
 }

@@ -165,6 +165,17 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "blind spot: review that table's changes by hand.",
 	    "CREATE TABLE t (x INTEGER CHECK (x > 0 AND x < 0));",
 	    "CREATE TABLE t (x INTEGER CHECK (x > 0));" },
+	[CG_RULE_NOT_SQLITE] = {
+	    "A change touches a migration set that is not SQLite: a prisma "
+	    "migration_lock.toml names another provider, a drizzle journal "
+	    "another dialect, or the folder is named for another engine "
+	    "(postgres, mysql, ...).",
+	    "cascadeguard replays migrations in SQLite; another engine's SQL "
+	    "would fail or mean something else, so the set is left out and "
+	    "the check says so instead of passing silently.",
+	    "prisma/migrations/migration_lock.toml: provider = \"postgresql\"",
+	    "[set app]\nmigrations = db/sqlite/*.sql   # in .cascadeguard, to "
+	    "check a set anyway" },
 };
 
 const struct cg_explain *

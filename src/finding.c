@@ -52,6 +52,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "the simulation: a foreign-key action or trigger rewrote seeded rows" },
 	[CG_RULE_NOT_SIMULATED] = { "not-simulated", CG_SEV_NOTE,
 	    "the simulation could not seed a table or run a file" },
+	[CG_RULE_NOT_SQLITE] = { "not-sqlite", CG_SEV_NOTE,
+	    "a changed migration set is for another database and not checked" },
 };
 
 const struct cg_rule_info *

@@ -27,8 +27,8 @@ static const struct command commands[] = {
 	    "[--format fmt]\n"
 	    "                                [--migrations glob]... "
 	    "[--no-cache] [--no-config]\n"
-	    "                                [--no-simulate] "
-	    "[--target d1|sqlite] range",
+	    "                                [--no-simulate] [--set name] "
+	    "[--target name] range",
 	    "check the migrations that a range of commits adds" },
 	{ "explain", cmd_explain,
 	    "usage: cascadeguard explain [rule]",
@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph,
 	    "usage: cascadeguard graph [-C dir] [--format tree|dot|mermaid]\n"
 	    "                          [--migrations glob]... [--no-config]\n"
-	    "                          [--target d1|sqlite] [rev]",
+	    "                          [--set name] [--target name] [rev]",
 	    "print the cascade graph of the schema at a revision" },
 	{ "pre-commit", cmd_pre_commit,
 	    "usage: cascadeguard pre-commit [-C dir]",

@@ -1120,6 +1120,20 @@ out:
 	return rc;
 }
 
+/*
+ * sqlx runs a file outside a transaction when its text starts with
+ * "-- no-transaction" (sqlx-core, migrate/source.rs: a plain prefix test).
+ */
+static int
+opts_out_of_wrap(const struct cg_config *cfg, const struct cg_source *src)
+{
+	static const char marker[] = "-- no-transaction";
+
+	return cfg->target == CG_TARGET_SQLX &&
+	    src->len >= sizeof(marker) - 1 &&
+	    memcmp(src->data, marker, sizeof(marker) - 1) == 0;
+}
+
 int
 cg_replay_check(struct cg_sandbox *sb, const struct cg_config *cfg,
     const struct cg_source *src, struct cg_findings *out,
@@ -1133,7 +1147,8 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
     const struct cg_source *src, struct cg_findings *out,
     const struct cg_replay_hooks *hooks, struct cg_err *err)
 {
-	int d1 = cfg->target == CG_TARGET_D1;
+	const struct cg_target_model *m = cg_target_model(cfg->target);
+	int wrap = m->wrap && !opts_out_of_wrap(cfg, src);
 	struct cg_stmt st;
 	struct replay r;
 	struct one s, last;
@@ -1155,12 +1170,12 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 	if (rc < 0)
 		goto out;
 	/* Outside any transaction, where the pragma takes effect. */
-	rc = tool_exec(&r, d1 || cfg->fk_on ? "PRAGMA foreign_keys=ON" :
-	    "PRAGMA foreign_keys=OFF", err);
+	rc = tool_exec(&r, m->fk > 0 || (m->fk < 0 && cfg->fk_on) ?
+	    "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", err);
 	if (rc < 0)
 		goto out;
-	/* D1 runs each migration file inside one transaction. */
-	if (d1) {
+	/* D1 and most tools run each migration file in a transaction. */
+	if (wrap) {
 		rc = tool_exec(&r, "BEGIN", err);
 		if (rc < 0)
 			goto out;
@@ -1179,7 +1194,7 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		rc = tool_int(&fk, &r, "PRAGMA foreign_keys", err);
 		if (rc < 0)
 			break;
-		skip = d1 && (s.obs.flags & (CG_ST_TRANSACTION |
+		skip = m->refuses_tx && (s.obs.flags & (CG_ST_TRANSACTION |
 		    CG_ST_SAVEPOINT));
 		if (s.stmt != NULL && !skip) {
 			rc = refine(&s.obs, &r, r.text + s.start,
@@ -1190,6 +1205,7 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		to_stmt(&st, &r, &s);
 		st.fk_before = st.fk_after = fk;
 		st.in_tx = !sqlite3_get_autocommit(r.db);
+		st.wrapped = wrap;
 
 		if (s.stmt == NULL) {
 			if (s.prep_rc == SQLITE_NOMEM) {

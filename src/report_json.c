@@ -209,8 +209,10 @@ summary_json(json_t **out, const struct cg_findings *fs,
 		    err);
 	if (rc == 0)
 		rc = cg_report_json_set(o, "target", stats ? json_string(
-		    stats->target == CG_TARGET_D1 ? "d1" : "sqlite") :
-		    json_null(), err);
+		    cg_target_name(stats->target)) : json_null(), err);
+	if (rc == 0)
+		rc = cg_report_json_set(o, "migration_sets", stats ?
+		    json_integer((json_int_t)stats->nsets) : json_null(), err);
 	if (rc < 0) {
 		json_decref(o);
 		return rc;

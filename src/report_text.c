@@ -242,12 +242,16 @@ cg_report_write(FILE *out, const struct cg_findings *fs,
 		    plural(nnote, "note", "notes"));
 	if (rc == 0 && nsup > 0)
 		rc = cg_buf_printf(&b, err, ", %zu suppressed", nsup);
-	if (rc == 0 && stats != NULL)
+	if (rc == 0 && stats != NULL && stats->nsets > 1)
+		rc = cg_buf_printf(&b, err, " (%zu new %s checked on a history "
+		    "of %zu, in %zu migration sets)", stats->nnew,
+		    plural(stats->nnew, "migration", "migrations"),
+		    stats->nhistory, stats->nsets);
+	else if (rc == 0 && stats != NULL)
 		rc = cg_buf_printf(&b, err, " (%zu new %s checked on a history "
 		    "of %zu, target %s)", stats->nnew,
 		    plural(stats->nnew, "migration", "migrations"),
-		    stats->nhistory, stats->target == CG_TARGET_D1 ? "d1" :
-		    "sqlite");
+		    stats->nhistory, cg_target_name(stats->target));
 	if (rc == 0)
 		rc = cg_buf_puts(&b, "\n", err);
 	if (rc == 0 && fwrite(b.data, 1, b.len, out) != b.len)

@@ -39,6 +39,10 @@ static const char help_migration_fails[] =
 static const char help_transaction[] =
     "remove it: D1 already runs the file as one transaction; to apply "
     "several files atomically, use a D1 batch";
+static const char help_transaction_wrapped[] =
+    "remove it: the migration tool already runs the file in a "
+    "transaction (see docs/runners.md for the tool's opt-out, e.g. sqlx's "
+    "first line -- no-transaction)";
 static const char help_fk_pragma_d1[] =
     "on D1 avoid the table rebuild: use ALTER TABLE ADD/RENAME/DROP "
     "COLUMN; PRAGMA defer_foreign_keys=ON defers constraint checks but "
@@ -58,7 +62,7 @@ cg_rules_help(enum cg_rule rule, enum cg_target_kind target)
 {
 	switch (rule) {
 	case CG_RULE_CASCADE_DROP:
-		return target == CG_TARGET_D1 ? help_cascade_drop_d1 :
+		return cg_target_model(target)->wrap ? help_cascade_drop_d1 :
 		    help_cascade_drop_sqlite;
 	case CG_RULE_CASCADE_DELETE:
 		return help_cascade_delete;
@@ -67,7 +71,8 @@ cg_rules_help(enum cg_rule rule, enum cg_target_kind target)
 	case CG_RULE_MIGRATION_FAILS:
 		return help_migration_fails;
 	case CG_RULE_TRANSACTION_IN_MIGRATION:
-		return help_transaction;
+		return target == CG_TARGET_D1 ? help_transaction :
+		    help_transaction_wrapped;
 	case CG_RULE_FK_PRAGMA_IGNORED:
 		return target == CG_TARGET_D1 ? help_fk_pragma_d1 :
 		    help_fk_pragma_sqlite;
@@ -214,7 +219,11 @@ rule_transaction(struct cg_findings *fs, const struct cg_stmt *st,
 
 	if (verb == NULL)
 		verb = st->flags & CG_ST_SAVEPOINT ? "SAVEPOINT" : "BEGIN";
-	if (cg_ident_eq(verb, "BEGIN"))
+	if (target != CG_TARGET_D1)
+		rc = cg_buf_printf(&msg, err, "%s inside a migration fails: "
+		    "%s (SQLite: %s)", verb, cg_target_model(target)->wrap_why,
+		    st->error);
+	else if (cg_ident_eq(verb, "BEGIN"))
 		rc = cg_buf_printf(&msg, err, "%s inside a migration: D1 runs "
 		    "each migration file in its own transaction and fails "
 		    "with \"cannot start a transaction within a "
@@ -259,15 +268,16 @@ rule_fk_pragma(struct cg_findings *fs, const struct cg_stmt *st,
 	const char *why;
 	int rc;
 
-	if (target == CG_TARGET_D1)
-		why = " (inside a transaction: D1 wraps each migration in a "
-		    "transaction)";
+	if (st->wrapped && cg_target_model(target)->wrap_why != NULL)
+		why = cg_target_model(target)->wrap_why;
 	else if (st->in_tx)
 		why = " (inside a transaction)";
 	else
 		why = "";
 	rc = cg_buf_printf(&msg, err, "PRAGMA foreign_keys=OFF has no effect "
-	    "here: foreign keys stay on%s", why);
+	    "here: foreign keys stay on%s%s%s", st->wrapped && *why ?
+	    " (inside a transaction: " : "", why, st->wrapped && *why ? ")" :
+	    "");
 	if (rc < 0) {
 		cg_buf_release(&msg);
 		return rc;
@@ -552,6 +562,10 @@ cg_rules_eval(struct cg_findings *out, const struct cg_stmt *st,
 	/* D1 rejects the statement itself; whether it failed here is moot. */
 	if ((st->flags & (CG_ST_TRANSACTION | CG_ST_SAVEPOINT)) &&
 	    target == CG_TARGET_D1)
+		return rule_transaction(out, st, target, err);
+	/* A wrapping runner makes the file's own BEGIN fail. */
+	if ((st->flags & (CG_ST_TRANSACTION | CG_ST_SAVEPOINT)) &&
+	    st->wrapped && st->error != NULL)
 		return rule_transaction(out, st, target, err);
 	if (st->skipped)
 		return 0;

@@ -72,7 +72,7 @@ corpus(void)
 
 /* Copy one corpus project into a new repository, commit it, return dir. */
 static char *
-corpus_repo(const struct project *p, unsigned *nfiles)
+corpus_repo(const struct project *p, unsigned *nfiles, const char *config)
 {
 	char *dir = cg_test_tmpdir();
 	char count[32];
@@ -83,9 +83,11 @@ corpus_repo(const struct project *p, unsigned *nfiles)
 	 * Under valgrind (CG_BIN_WRAPPER) everything runs ~50 times slower:
 	 * the per-file time budget must not decide what a run reports.
 	 */
-	if (getenv("CG_BIN_WRAPPER") != NULL && getenv("CG_BIN_WRAPPER")[0])
-		cg_test_write(dir, ".cascadeguard",
-		    "[cascadeguard]\ntime-budget-ms = 60000\n");
+	snprintf(path, sizeof(path), "[cascadeguard]\n%s%s",
+	    getenv("CG_BIN_WRAPPER") != NULL && getenv("CG_BIN_WRAPPER")[0] ?
+	    "time-budget-ms = 60000\n" : "", config ? config : "");
+	if (strcmp(path, "[cascadeguard]\n") != 0)
+		cg_test_write(dir, ".cascadeguard", path);
 	cr_assert_eq(cg_test_sh(dir, "git init -q && cp -R '%s/%s/.' . && "
 	    "git add -A && git commit -qm corpus && "
 	    "ls -d %s | grep -v -e '\\.down\\.sql$' -e '/down\\.sql$' | "
@@ -112,7 +114,7 @@ log_run(const char *what, const struct project *p, const struct cg_run *r)
 	    cg_test_count(r->out, ": error["), summary ? summary : r->out);
 }
 
-ParameterizedTestParameters(corpus, every_file_of_every_project_runs)
+ParameterizedTestParameters(corpus, findings_match_the_reviewed_expectations)
 {
 	static size_t idx[NPROJECTS];
 	size_t i;
@@ -122,34 +124,181 @@ ParameterizedTestParameters(corpus, every_file_of_every_project_runs)
 	return cr_make_param_array(size_t, idx, NPROJECTS);
 }
 
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	cr_assert_geq(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
 /*
- * All of a project's migrations as new files (base: the empty tree):
- * each one runs statement by statement on what the ones before built.
- * Exit 0 or 1 (findings are allowed: these are real histories), never
- * 2 and never a crash, and every file was looked at.
+ * What a run found, one line per finding: "severity rule file[:line]",
+ * then "summary: (...)".  Messages are left out on purpose: the file
+ * records what is found where, and review reads the messages in the log.
  */
-ParameterizedTest(size_t *i, corpus, every_file_of_every_project_runs)
+static char *
+normalize(const char *out)
+{
+	static const char *const sev[] = { ": error[", ": warning[",
+	    ": note[" };
+	size_t cap = strlen(out) + 64, len = 0, k;
+	char *res = malloc(cap);
+	const char *line, *eol, *hit, *loc, *rule, *rend, *col, *sum;
+
+	cr_assert_not_null(res);
+	res[0] = '\0';
+	for (line = out; *line != '\0'; line = *eol ? eol + 1 : eol) {
+		eol = strchr(line, '\n');
+		if (eol == NULL)
+			eol = line + strlen(line);
+		hit = NULL;
+		for (k = 0; k < 3 && hit == NULL; k++) {
+			hit = strstr(line, sev[k]);
+			if (hit != NULL && hit > eol)
+				hit = NULL;
+		}
+		if (hit == NULL || line[0] == ' ')
+			continue;
+		k--;
+		loc = line;
+		if (loc[0] == '[')	/* "[set] " */
+			loc = strstr(loc, "] ") + 2;
+		rule = hit + strlen(sev[k]);
+		rend = strchr(rule, ']');
+		/* drop the column: file:line:col -> file:line */
+		col = hit;
+		{
+			const char *c1 = memrchr(loc, ':', (size_t)(hit - loc));
+
+			if (c1 != NULL && c1 > loc) {
+				const char *c2 = memrchr(loc, ':',
+				    (size_t)(c1 - loc));
+
+				if (c2 != NULL)
+					col = c1;
+			}
+		}
+		len += (size_t)snprintf(res + len, cap - len, "%.*s %.*s %.*s\n",
+		    (int)(strlen(sev[k]) - 3), sev[k] + 2, (int)(rend - rule),
+		    rule, (int)(col - loc), loc);
+	}
+	sum = strstr(out, "cascadeguard: ");
+	sum = sum ? strchr(sum, '(') : NULL;
+	if (sum != NULL)
+		len += (size_t)snprintf(res + len, cap - len, "summary: %.*s\n",
+		    (int)strcspn(sum, "\n"), sum);
+	return res;
+}
+
+/*
+ * All of a project's migrations as new files (base: the empty tree), the
+ * layout detected as for any repository (no --migrations): each file runs
+ * statement by statement on what the ones before built.  What is found
+ * must be exactly tests/corpus/<project>.expected, a reviewed file whose
+ * comments say why each finding is right (or a known limit), and whose
+ * "config:" lines are the project's .cascadeguard where its runner cannot
+ * be seen from the corpus files.  CG_UPDATE_EXPECTED=1 rewrites the
+ * findings part, keeping the comments and config lines.
+ */
+ParameterizedTest(size_t *i, corpus, findings_match_the_reviewed_expectations)
 {
 	const struct project *p = &projects[*i];
-	const char *args[] = { "check-range", "--migrations", p->glob, "HEAD",
-		NULL };
-	char want[64];
+	const char *args[] = { "check-range", "HEAD", NULL };
+	char path[4096];
+	char *hdr;
+	char *want, *got, *line, *eol, *cfg;
+	size_t hlen = 0, clen = 0;
 	unsigned n;
 	struct cg_run r;
 	char *dir;
+	FILE *f;
 
 	if (corpus() == NULL)
 		cr_skip_test("CG_CORPUS does not point at ../shared/corpus");
-	dir = corpus_repo(p, &n);
+	snprintf(path, sizeof(path), "%s", cg_test_src("tests/corpus/"));
+	snprintf(path + strlen(path), sizeof(path) - strlen(path),
+	    "%s.expected", p->name);
+	want = slurp(path);
+	if (want == NULL)
+		want = strdup("");
+	cr_assert_not_null(want);
+	/* the header: comments and config lines, in order */
+	hdr = malloc(strlen(want) + 1);
+	cfg = malloc(strlen(want) + 64);
+	cr_assert(hdr != NULL && cfg != NULL);
+	hdr[0] = cfg[0] = '\0';
+	for (line = want; *line != '\0'; line = *eol ? eol + 1 : eol) {
+		eol = strchr(line, '\n');
+		if (eol == NULL)
+			eol = line + strlen(line);
+		if (line[0] == '#' || line == eol ||
+		    strncmp(line, "config: ", 8) == 0) {
+			memcpy(hdr + hlen, line, (size_t)(eol - line));
+			hlen += (size_t)(eol - line);
+			hdr[hlen++] = '\n';
+			hdr[hlen] = '\0';
+		}
+		if (strncmp(line, "config: ", 8) == 0) {
+			memcpy(cfg + clen, line + 8, (size_t)(eol - line - 8));
+			clen += (size_t)(eol - line - 8);
+			cfg[clen++] = '\n';
+			cfg[clen] = '\0';
+		}
+	}
+	dir = corpus_repo(p, &n, cfg);
 	cg_test_run(&r, dir, args, NULL, NULL);
 	log_run("all new", p, &r);
 	cr_assert(r.code == 0 || r.code == 1, "%s: exit %d\n%s\n%s", p->name,
 	    r.code, r.err, r.out);
 	cr_assert_str_empty(r.err, "%s: %s", p->name, r.err);
-	snprintf(want, sizeof(want), "(%u new migration%s checked on a "
-	    "history of 0", n, n == 1 ? "" : "s");
-	cr_assert(strstr(r.out, want) != NULL, "%s: want '%s' in\n%s",
-	    p->name, want, r.out);
+	got = normalize(r.out);
+	if (getenv("CG_UPDATE_EXPECTED") != NULL) {
+		f = fopen(path, "w");
+		cr_assert_not_null(f, "cannot write %s", path);
+		fprintf(f, "%s%s", hdr, got);
+		fclose(f);
+	} else {
+		/* compare the findings part only */
+		char *w = want, *body = malloc(strlen(want) + 1);
+		size_t blen = 0;
+
+		cr_assert_not_null(body);
+		for (line = w; *line != '\0'; line = *eol ? eol + 1 : eol) {
+			eol = strchr(line, '\n');
+			if (eol == NULL)
+				eol = line + strlen(line);
+			if (line[0] == '#' || line == eol ||
+			    strncmp(line, "config: ", 8) == 0)
+				continue;
+			memcpy(body + blen, line, (size_t)(eol - line));
+			blen += (size_t)(eol - line);
+			body[blen++] = '\n';
+		}
+		body[blen] = '\0';
+		cr_assert_str_eq(got, body, "%s: the findings differ from %s "
+		    "(review the change; CG_UPDATE_EXPECTED=1 rewrites it)\n"
+		    "---- got:\n%s---- expected:\n%s---- run:\n%s", p->name,
+		    path, got, body, r.out);
+		free(body);
+	}
+	free(got);
+	free(cfg);
+	free(hdr);
+	free(want);
 	cg_run_release(&r);
 	cg_test_rmrf(dir);
 	free(dir);
@@ -210,7 +359,7 @@ ParameterizedTest(size_t *i, corpus, whole_history_replays_under_a_new_file)
 
 	if (corpus() == NULL)
 		cr_skip_test("CG_CORPUS does not point at ../shared/corpus");
-	dir = corpus_repo(p, &n);
+	dir = corpus_repo(p, &n, NULL);
 	cg_test_write(dir, p->probe,
 	    "CREATE TABLE cg_probe (id INTEGER PRIMARY KEY);\n");
 	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm probe"), 0);

@@ -162,7 +162,8 @@ Test(config, errors_name_origin_and_line)
 	    ".cascadeguard:3: unknown rule 'no-such-rule' in [rules]");
 	parse_fails("[cascadeguard]\ntarget = postgres\n",
 	    ".cascadeguard:2: invalid value 'postgres' for 'target' "
-	    "(expected d1 or sqlite)");
+	    "(expected d1, sqlite, drizzle, libsql, prisma, sqlx or "
+	    "golang-migrate)");
 	parse_fails("[cascadeguard]\nforeign-keys = maybe\n",
 	    ".cascadeguard:2: invalid value 'maybe' for 'foreign-keys' "
 	    "(expected on or off)");
@@ -281,8 +282,8 @@ Test(config, target_names)
 	cg_assert_ok(cg_config_parse_target(&t, "d1", &err), &err);
 	cr_assert_eq(t, CG_TARGET_D1);
 	cr_assert_eq(cg_config_parse_target(&t, "D1x", &err), CG_EINPUT);
-	cr_assert_str_eq(err.msg, "unknown target 'D1x' (expected d1 or "
-	    "sqlite)");
+	cr_assert_str_eq(err.msg, "unknown target 'D1x' (expected d1, "
+	    "sqlite, drizzle, libsql, prisma, sqlx or golang-migrate)");
 	cr_assert_str_eq(cg_target_name(CG_TARGET_D1), "d1");
 	cr_assert_str_eq(cg_target_name(CG_TARGET_SQLITE), "sqlite");
 }

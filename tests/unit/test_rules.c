@@ -439,6 +439,7 @@ Test(rules, fk_pragma_off_on_d1_is_ignored)
 	struct cg_stmt st = pragma("OFF", 1, 1);
 	const struct cg_finding *f;
 
+	st.wrapped = 1;
 	eval(&st, CG_TARGET_D1);
 	f = only(CG_RULE_FK_PRAGMA_IGNORED);
 	cr_assert_eq(f->severity, CG_SEV_WARNING);
