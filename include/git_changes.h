@@ -129,6 +129,14 @@ int cg_repo_introduced_by(char out[CG_OID_HEX_BYTES], struct cg_repo *r,
     const struct cg_side *base, const struct cg_side *tip, const char *path,
     struct cg_err *err);
 /*
+ * The commits of base..tip, oldest first (topological), into out (hex),
+ * and each one's first parent into parents ("" for a root commit).
+ */
+int cg_repo_range_commits(struct cg_strvec *out, struct cg_strvec *parents,
+    struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
+    struct cg_err *err);
+
+/*
  * Where hooks go: core.hooksPath (relative to the work tree, or the git
  * folder of a bare repository) when set, else the hooks folder of the
  * repository (the common one for a worktree).  Caller frees *out.

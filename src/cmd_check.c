@@ -53,8 +53,11 @@ print_help(const char *cmd)
 	    "      --color when         auto (default), always or never\n"
 	    "      --format fmt         text (default), json, sarif, github or "
 	    "gitlab\n"
+	    "      --each-commit        check every commit of the range against "
+	    "its first\n"
+	    "                           parent, not only the range's ends\n"
 	    "      --migrations glob    migration files (repeatable; replaces "
-	    "the defaults)\n"
+	    "detection)\n"
 	    "      --no-cache           do not read or write the replay cache\n"
 	    "      --no-config          ignore the .cascadeguard file of the tip\n"
 	    "      --no-simulate        skip the data-loss simulation on seeded "
@@ -71,11 +74,90 @@ print_help(const char *cmd)
 	return CG_EXIT_CLEAN;
 }
 
+static int
+same_finding(const struct cg_finding *a, const struct cg_finding *b)
+{
+	return a->rule == b->rule && a->line == b->line &&
+	    (a->path == NULL) == (b->path == NULL) &&
+	    (a->path == NULL || strcmp(a->path, b->path) == 0) &&
+	    (a->set == NULL) == (b->set == NULL) &&
+	    (a->set == NULL || strcmp(a->set, b->set) == 0) &&
+	    strcmp(a->message, b->message) == 0;
+}
+
+/*
+ * --each-commit: every commit of the range against its first parent,
+ * oldest first.  A finding that a later commit repeats (a merge brings
+ * the same file again) is kept once, with the commit that first had it.
+ * The summary counts every check.
+ */
+static int
+check_each_commit(struct cg_findings *out, struct cg_check_stats *stats,
+    struct cg_repo *repo, const struct cg_side *base,
+    const struct cg_side *tip, const struct cg_check_opts *opts,
+    struct cg_err *err)
+{
+	struct cg_strvec commits = CG_STRVEC_INIT, parents = CG_STRVEC_INIT;
+	struct cg_findings one = CG_FINDINGS_INIT;
+	struct cg_check_stats st;
+	struct cg_side cs, ps;
+	size_t i, j, k;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	rc = cg_repo_range_commits(&commits, &parents, repo, base, tip, err);
+	for (i = 0; rc == 0 && i < commits.n; i++) {
+		rc = cg_repo_commit_side(&cs, repo, commits.v[i], err);
+		if (rc == 0 && parents.v[i][0] != '\0')
+			rc = cg_repo_commit_side(&ps, repo, parents.v[i], err);
+		else
+			ps.kind = CG_SIDE_EMPTY;
+		if (rc == 0)
+			rc = cg_check_run(&one, &st, repo, &ps, &cs, opts, err);
+		if (rc < 0)
+			break;
+		stats->nnew += st.nnew;
+		stats->nstatements += st.nstatements;
+		if (st.nhistory > stats->nhistory)
+			stats->nhistory = st.nhistory;
+		if (st.nsets > stats->nsets)
+			stats->nsets = st.nsets;
+		stats->target = st.target;
+		for (j = 0; rc == 0 && j < one.n; j++) {
+			for (k = 0; k < out->n; k++)
+				if (same_finding(&out->v[k], &one.v[j]))
+					break;
+			if (k < out->n) {
+				cg_finding_release(&one.v[j]);
+				continue;
+			}
+			rc = cg_finding_set_str(&one.v[j].commit, commits.v[i],
+			    err);
+			if (rc == 0)
+				rc = cg_grow(&out->v, &out->cap, out->n + 1,
+				    sizeof(*out->v), err);
+			if (rc == 0)
+				out->v[out->n++] = one.v[j];
+			else
+				cg_finding_release(&one.v[j]);
+		}
+		for (; j < one.n; j++)
+			cg_finding_release(&one.v[j]);
+		one.n = 0;
+	}
+	cg_findings_sort(out);
+	cg_findings_release(&one);
+	cg_strvec_release(&commits);
+	cg_strvec_release(&parents);
+	return rc;
+}
+
 int
 cmd_check_range(int argc, char **argv, struct cg_err *err)
 {
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, 'c' },
+		{ "each-commit", no_argument, NULL, 'E' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "migrations", required_argument, NULL, 'm' },
@@ -97,6 +179,7 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 	const char *repo_path = NULL;
 	const char *color = NULL;
 	int code = CG_EXIT_ERROR;
+	int each = 0;
 	int c, rc;
 
 	opterr = 0;
@@ -121,6 +204,9 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 			rc = cg_strvec_push(&globs, optarg, err);
 			if (rc < 0)
 				goto out;
+			break;
+		case 'E':
+			each = 1;
 			break;
 		case 'n':
 			opts.use_repo_config = 0;
@@ -170,7 +256,12 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 	rc = cg_repo_resolve_range(&base, &tip, repo, argv[optind], err);
 	if (rc < 0)
 		goto out;
-	rc = cg_check_run(&findings, &stats, repo, &base, &tip, &opts, err);
+	if (each)
+		rc = check_each_commit(&findings, &stats, repo, &base, &tip,
+		    &opts, err);
+	else
+		rc = cg_check_run(&findings, &stats, repo, &base, &tip, &opts,
+		    err);
 	if (rc < 0)
 		goto out;
 	rc = cg_report_write(stdout, &findings, &stats, &ropts, err);

@@ -1354,3 +1354,65 @@ cg_repo_git_dir(struct cg_repo *r)
 	/* The common directory: one cache for every worktree. */
 	return git_repository_commondir(r->repo);
 }
+
+int
+cg_repo_range_commits(struct cg_strvec *out, struct cg_strvec *parents,
+    struct cg_repo *r, const struct cg_side *base, const struct cg_side *tip,
+    struct cg_err *err)
+{
+	char hex[CG_OID_HEX_BYTES];
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_oid id;
+	int rc;
+
+	if (tip->kind != CG_SIDE_COMMIT)
+		return 0;
+	rc = git_revwalk_new(&walk, r->repo);
+	if (rc == 0)
+		rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
+		    GIT_SORT_REVERSE);
+	if (rc == 0)
+		rc = git_oid_fromstr(&id, tip->oid);
+	if (rc == 0)
+		rc = git_revwalk_push(walk, &id);
+	if (rc == 0 && base->kind == CG_SIDE_COMMIT) {
+		rc = git_oid_fromstr(&id, base->oid);
+		if (rc == 0)
+			rc = git_revwalk_hide(walk, &id);
+	}
+	if (rc < 0) {
+		rc = git_fail(err, CG_EGIT, "cannot walk %s", tip->oid);
+		goto out;
+	}
+	/* Oldest first; each commit against its first parent. */
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		rc = git_commit_lookup(&c, r->repo, &id);
+		if (rc < 0) {
+			rc = git_fail(err, CG_EGIT, "cannot read a commit");
+			goto out;
+		}
+		git_oid_tostr(hex, sizeof(hex), &id);
+		rc = cg_strvec_push(out, hex, err);
+		if (rc < 0)
+			goto out;
+		hex[0] = '\0';
+		if (git_commit_parentcount(c) > 0)
+			git_oid_tostr(hex, sizeof(hex),
+			    git_commit_parent_id(c, 0));
+		rc = cg_strvec_push(parents, hex, err);
+		if (rc < 0)
+			goto out;
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (rc != GIT_ITEROVER) {
+		rc = git_fail(err, CG_EGIT, "cannot walk %s", tip->oid);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	return rc;
+}

@@ -24,7 +24,7 @@ struct command {
 static const struct command commands[] = {
 	{ "check-range", cmd_check_range,
 	    "usage: cascadeguard check-range [-C dir] [--color when] "
-	    "[--format fmt]\n"
+	    "[--each-commit] [--format fmt]\n"
 	    "                                [--migrations glob]... "
 	    "[--no-cache] [--no-config]\n"
 	    "                                [--no-simulate] [--set name] "

@@ -170,6 +170,9 @@ finding_json(json_t *arr, const struct cg_finding *f, struct cg_err *err)
 		rc = cg_report_json_set(o, "suppress_reason",
 		    cg_report_json_str(f->suppressed ? f->suppress_reason :
 		    NULL), err);
+	if (rc == 0)
+		rc = cg_report_json_set(o, "commit",
+		    cg_report_json_str(f->commit), err);
 	if (rc == 0 && json_array_append(arr, o) != 0)
 		rc = cg_err_nomem(err);
 	json_decref(o);

@@ -177,6 +177,8 @@ format_finding(struct cg_buf *b, const struct cg_finding *f,
 		rc = affected_block(b, f, 1, err);
 	if (rc == 0)
 		rc = affected_block(b, f, 0, err);
+	if (rc == 0 && f->commit != NULL)
+		rc = cg_buf_printf(b, err, "  commit: %.12s\n", f->commit);
 	if (rc == 0 && f->suppressed) {
 		rc = cg_buf_puts(b, "  suppressed: ", err);
 		if (rc == 0)

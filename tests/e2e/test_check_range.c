@@ -458,3 +458,67 @@ Test(check_range, replace_into_a_cascade_parent_is_cascade_delete)
 	cr_assert(strstr(r.out, "0002_seed.sql:3:") == NULL, "%s", r.out);
 	cg_run_release(&r);
 }
+
+/* Full id of a revision of the test repository. */
+static void
+rev_parse(char out[64], const char *rev)
+{
+	char path[4096];
+	FILE *f;
+
+	cr_assert_eq(cg_test_sh(dir, "git rev-parse '%s' > .rev", rev), 0);
+	snprintf(path, sizeof(path), "%s/.rev", dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(out, 64, f));
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	cr_assert_eq(cg_test_sh(dir, "rm .rev"), 0);
+}
+
+/*
+ * A branch whose second commit adds a cascading DROP and whose third
+ * rewrites it before the push: the range's ends see only the clean
+ * final file; --each-commit checks each commit against its parent,
+ * finds the DROP in the commit that had it and the rewrite of a file
+ * that commit already applied, each naming its commit.
+ */
+Test(check_range, each_commit_checks_every_commit_of_the_range)
+{
+	struct cg_run r;
+	char bad[64], fix[64], want[128];
+
+	cg_test_write(dir, "migrations/0001_init.sql",
+	    "CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
+	    "CREATE TABLE c (id INTEGER PRIMARY KEY,\n"
+	    "  p INTEGER REFERENCES p(id) ON DELETE CASCADE);\n");
+	commit("init");
+	cr_assert_eq(cg_test_sh(dir, "git tag base"), 0);
+	cg_test_write(dir, "migrations/0002_change.sql", "DROP TABLE p;\n");
+	commit("drop");
+	rev_parse(bad, "HEAD");
+	cg_test_write(dir, "migrations/0002_change.sql",
+	    "ALTER TABLE p ADD COLUMN name TEXT;\n");
+	commit("fix");
+	rev_parse(fix, "HEAD");
+
+	run(&r, "check-range", "base..HEAD", NULL, NULL);
+	cr_assert_eq(r.code, 0, "%s%s", r.out, r.err);
+	cr_assert_null(strstr(r.out, "commit:"), "%s", r.out);
+	cg_run_release(&r);
+
+	run(&r, "check-range", "--each-commit", "base..HEAD", NULL);
+	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "migrations/0002_change.sql:1:1: "
+	    "error[cascade-drop]: DROP TABLE p") != NULL, "%s", r.out);
+	snprintf(want, sizeof(want), "  commit: %.12s\n", bad);
+	cr_assert(strstr(r.out, want) != NULL, "want '%s' in\n%s", want,
+	    r.out);
+	cr_assert(strstr(r.out, "migrations/0002_change.sql: "
+	    "error[applied-migration-changed]") != NULL, "%s", r.out);
+	snprintf(want, sizeof(want), "  commit: %.12s\n", fix);
+	cr_assert(strstr(r.out, want) != NULL, "want '%s' in\n%s", want,
+	    r.out);
+	cr_assert_eq(cg_test_count(r.out, "  commit: "), 2, "%s", r.out);
+	cg_run_release(&r);
+}
