@@ -325,6 +325,13 @@ format_finding(struct push_state *st, const char *ref,
 	if (rc == 0)
 		rc = cg_buf_printf(b, err, " %.7s: ", commit[0] ? commit :
 		    "-------");
+	if (rc == 0 && f->set != NULL) {
+		rc = cg_buf_puts(b, "[", err);
+		if (rc == 0)
+			rc = esc(b, f->set, err);
+		if (rc == 0)
+			rc = cg_buf_puts(b, "] ", err);
+	}
 	if (rc == 0 && f->path != NULL) {
 		rc = esc(b, f->path, err);
 		if (rc == 0 && f->line > 0)

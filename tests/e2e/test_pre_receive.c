@@ -647,3 +647,43 @@ Test(pre_receive, new_ref_without_head_builds_on_existing_refs)
 	free(now);
 	free(tip);
 }
+
+/*
+ * A Worker that adds a second D1 database: wrangler.toml names two
+ * bindings, each with its own migrations_dir.  The push's bad rebuild is
+ * in the second set, and the server's message names that set; the
+ * first set (the incident's history) is replayed on its own.
+ */
+Test(pre_receive, wrangler_sets_are_checked_and_named)
+{
+	char *old = rev(SRV, "refs/heads/main");
+	char *tip, *out;
+
+	cg_test_write(dir, "work/wrangler.toml",
+	    "name = \"api\"\n"
+	    "[[d1_databases]]\nbinding = \"DB\"\n"
+	    "[[d1_databases]]\nbinding = \"AUDIT\"\n"
+	    "migrations_dir = \"db/audit\"\n");
+	cg_test_copy(dir, "work/db/audit/0001_init.sql",
+	    "examples/incident/0001_init.sql");
+	cr_assert_eq(cg_test_sh(dir, "cd work && git add -A && "
+	    "git commit -qm 'second database'"), 0);
+	push_ok("origin main");
+	free(old);
+	old = rev(SRV, "refs/heads/main");
+	cg_test_copy(dir, "work/db/audit/0002_rebuild.sql",
+	    "examples/incident/0003_rebuild_projects.sql");
+	cr_assert_eq(cg_test_sh(dir, "cd work && git add -A && "
+	    "git commit -qm 'rebuild audit projects'"), 0);
+	tip = rev("work", "HEAD");
+	cr_assert_neq(push("origin main"), 0);
+	assert_rejected(SRV, "refs/heads/main", old, tip);
+	out = slurp("push.out");
+	cr_assert(strstr(out, "[AUDIT] db/audit/0002_rebuild.sql:") != NULL,
+	    "%s", out);
+	cr_assert(strstr(out, "error[cascade-drop]") != NULL, "%s", out);
+	cr_assert(strstr(out, "[DB]") == NULL, "%s", out);
+	free(out);
+	free(tip);
+	free(old);
+}
