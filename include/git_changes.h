@@ -69,6 +69,15 @@ int cg_repo_list(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     struct cg_err *err);
 
 /*
+ * Every entry of side (a whole-tree walk, or the index) for which
+ * want(path) is 1, sorted by path.  For callers that decide by name
+ * wherever a file is (layout detection); cheaper than '**' globs.
+ */
+int cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
+    const struct cg_side *side, int (*want)(const char *path),
+    struct cg_err *err);
+
+/*
  * Read the blob at path in side into *data (NUL-terminated, owned by
  * the caller, free()).  A missing path gives *data = NULL and returns 0.
  * A blob larger than max_bytes is not loaded: CG_EINPUT.

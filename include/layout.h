@@ -17,8 +17,12 @@
 
 struct cg_err;
 
-/* The paths cg_layout_detect looks at, NULL-terminated globs. */
+/*
+ * The paths cg_layout_detect looks at, as NULL-terminated globs, and
+ * the same test as a predicate on one path (what the tree walk uses).
+ */
 extern const char *const cg_layout_globs[];
+int cg_layout_wants(const char *path);
 
 /*
  * Read the file at path of the side being detected: *data NUL-terminated

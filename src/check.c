@@ -32,6 +32,7 @@ struct side_files {
 	size_t n;
 	struct cg_journal *journals;
 	size_t njournals;
+	const struct cg_entry **by_path;	/* v sorted by path, for lookups */
 };
 
 static void
@@ -43,6 +44,7 @@ side_files_release(struct side_files *s)
 	for (i = 0; i < s->njournals; i++)
 		cg_journal_release(&s->journals[i]);
 	free(s->journals);
+	free(s->by_path);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -113,9 +115,18 @@ out:
 }
 
 static int
+cmp_entry_ptr(const void *a, const void *b)
+{
+	const struct cg_entry *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
+static int
 list_side(struct side_files *s, struct cg_repo *r, const struct cg_side *side,
     const struct cg_strvec *globs, struct cg_err *err)
 {
+	size_t i;
 	int rc;
 
 	rc = cg_repo_list(&s->v, &s->n, r, side, (const char *const *)globs->v,
@@ -125,18 +136,32 @@ list_side(struct side_files *s, struct cg_repo *r, const struct cg_side *side,
 	rc = load_journals(s, r, side, err);
 	if (rc < 0)
 		return rc;
-	return cg_migrations_sort(s->v, s->n, s->journals, s->njournals, err);
+	rc = cg_migrations_sort(s->v, s->n, s->journals, s->njournals, err);
+	if (rc < 0)
+		return rc;
+	/* Lookups by path are O(log n): histories have thousands of files. */
+	s->by_path = calloc(s->n ? s->n : 1, sizeof(*s->by_path));
+	if (s->by_path == NULL)
+		return cg_err_nomem(err);
+	for (i = 0; i < s->n; i++)
+		s->by_path[i] = &s->v[i];
+	qsort(s->by_path, s->n, sizeof(*s->by_path), cmp_entry_ptr);
+	return 0;
 }
 
 static const struct cg_entry *
 find_path(const struct side_files *s, const char *path)
 {
-	size_t i;
+	struct cg_entry key;
+	const struct cg_entry *kp = &key;
+	const struct cg_entry *const *hit;
 
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].path, path) == 0)
-			return &s->v[i];
-	return NULL;
+	if (s->n == 0)
+		return NULL;
+	key.path = (char *)path;
+	hit = bsearch(&kp, s->by_path, s->n, sizeof(*s->by_path),
+	    cmp_entry_ptr);
+	return hit ? *hit : NULL;
 }
 
 static const struct cg_entry *
@@ -841,9 +866,7 @@ resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
 		for (n = 0; rc == 0 && n < cfg->nsets; n++)
 			rc = copy_set(&v[n], &cfg->sets[n], err);
 	} else {
-		for (keep = 0; cg_layout_globs[keep] != NULL; keep++)
-			;
-		rc = cg_repo_list(&ev, &ne, r, tip, cg_layout_globs, keep,
+		rc = cg_repo_list_wanted(&ev, &ne, r, tip, cg_layout_wants,
 		    err);
 		if (rc == 0)
 			rc = cg_layout_detect(&v, &n, ev, ne, read_tool_file,

@@ -205,6 +205,8 @@ fail_value(struct ini_state *st, const char *name, const char *value,
 	return 0;
 }
 
+static struct cg_set *parse_set(struct ini_state *st, const char *setname);
+
 /*
  * Refuse a section line ("[x]" after blanks) naming an unknown section
  * here, since inih calls the handler only for keys: an empty unknown
@@ -230,9 +232,10 @@ check_section_line(struct ini_state *st, const char *line, size_t len)
 	name[end - i - 1] = '\0';
 	if (strcmp(name, "cascadeguard") == 0 || strcmp(name, "rules") == 0)
 		return 0;
+	/* A [set NAME] with no keys must still be seen (and refused). */
 	if (strncmp(name, "set ", 4) == 0 && name[4] != '\0' &&
 	    name[4] != ' ')
-		return 0;
+		return parse_set(st, name + 4) == NULL ? -1 : 0;
 	if (st->err_line == 0) {
 		st->err_line = st->lineno;
 		cg_err_set(st->err, CG_EINPUT, "%s:%u: unknown section [%s]",
@@ -422,33 +425,42 @@ rules_key(struct ini_state *st, const char *name, const char *value)
 	return 1;
 }
 
+/* The set named setname of this parse, made on first use; NULL on error. */
+static struct cg_set *
+parse_set(struct ini_state *st, const char *setname)
+{
+	struct cg_set *set;
+	size_t i;
+
+	for (i = 0; i < st->nsets; i++)
+		if (strcmp(st->sets[i].name, setname) == 0)
+			return &st->sets[i];
+	if (cg_grow(&st->sets, &st->setcap, st->nsets + 1, sizeof(*st->sets),
+	    st->err) < 0) {
+		st->err_line = st->lineno;
+		return NULL;
+	}
+	set = &st->sets[st->nsets];
+	memset(set, 0, sizeof(*set));
+	set->name = strdup(setname);
+	if (set->name == NULL) {
+		cg_err_nomem(st->err);
+		st->err_line = st->lineno;
+		return NULL;
+	}
+	st->nsets++;
+	return set;
+}
+
 /* [set NAME]: migrations (repeatable) and target. */
 static int
 set_key(struct ini_state *st, const char *setname, const char *name,
     const char *value)
 {
-	struct cg_set *set = NULL;
-	size_t i;
+	struct cg_set *set = parse_set(st, setname);
 
-	for (i = 0; i < st->nsets; i++)
-		if (strcmp(st->sets[i].name, setname) == 0)
-			set = &st->sets[i];
-	if (set == NULL) {
-		if (cg_grow(&st->sets, &st->setcap, st->nsets + 1,
-		    sizeof(*st->sets), st->err) < 0) {
-			st->err_line = st->lineno;
-			return 0;
-		}
-		set = &st->sets[st->nsets];
-		memset(set, 0, sizeof(*set));
-		set->name = strdup(setname);
-		if (set->name == NULL) {
-			cg_err_nomem(st->err);
-			st->err_line = st->lineno;
-			return 0;
-		}
-		st->nsets++;
-	}
+	if (set == NULL)
+		return 0;
 	if (strcmp(name, "migrations") == 0) {
 		if (value[0] == '\0')
 			return fail_value(st, name, value, "a glob");

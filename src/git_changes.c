@@ -1416,3 +1416,99 @@ out:
 	git_revwalk_free(walk);
 	return rc;
 }
+
+/* What cg_repo_list_wanted collects. */
+struct want_ctx {
+	int (*want)(const char *path);
+	struct cg_entry *v;
+	size_t n, cap;
+	struct cg_buf path;
+	struct cg_err *err;
+	int rc;
+};
+
+static int
+want_add(struct want_ctx *c, const char *path, const git_oid *id,
+    unsigned mode)
+{
+	struct cg_entry *e;
+	int rc;
+
+	if (!c->want(path))
+		return 0;
+	rc = cg_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v), c->err);
+	if (rc < 0)
+		return rc;
+	e = &c->v[c->n];
+	memset(e, 0, sizeof(*e));
+	e->path = cg_strdup(path);
+	if (e->path == NULL)
+		return cg_err_nomem(c->err);
+	git_oid_tostr(e->oid, sizeof(e->oid), id);
+	e->kind = kind_of(mode);
+	c->n++;
+	return 0;
+}
+
+static int
+want_walk_cb(const char *root, const git_tree_entry *te, void *payload)
+{
+	struct want_ctx *c = payload;
+
+	if (git_tree_entry_type(te) == GIT_OBJECT_TREE)
+		return 0;	/* descend */
+	c->path.len = 0;
+	c->rc = cg_buf_puts(&c->path, root, c->err);
+	if (c->rc == 0)
+		c->rc = cg_buf_puts(&c->path, git_tree_entry_name(te), c->err);
+	if (c->rc == 0)
+		c->rc = want_add(c, c->path.data, git_tree_entry_id(te),
+		    (unsigned)git_tree_entry_filemode_raw(te));
+	return c->rc < 0 ? -1 : 0;
+}
+
+int
+cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
+    const struct cg_side *side, int (*want)(const char *path),
+    struct cg_err *err)
+{
+	const git_index_entry *ie;
+	struct want_ctx c;
+	git_tree *tree = NULL;
+	git_index *idx;
+	size_t i, n;
+	int rc = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.want = want;
+	c.err = err;
+	*out = NULL;
+	*nout = 0;
+	if (side->kind == CG_SIDE_INDEX) {
+		rc = repo_index(&idx, r, err);
+		n = rc == 0 ? git_index_entrycount(idx) : 0;
+		for (i = 0; rc == 0 && i < n; i++) {
+			ie = git_index_get_byindex(idx, i);
+			if (ie == NULL || GIT_INDEX_ENTRY_STAGE(ie) != 0)
+				continue;
+			rc = want_add(&c, ie->path, &ie->id, ie->mode);
+		}
+	} else if (side->kind == CG_SIDE_COMMIT) {
+		rc = side_tree(&tree, r, side, err);
+		if (rc == 0 && git_tree_walk(tree, GIT_TREEWALK_PRE,
+		    want_walk_cb, &c) < 0)
+			rc = c.rc < 0 ? c.rc : git_fail(err, CG_EGIT,
+			    "cannot walk the tree of %s", side->oid);
+	}
+	git_tree_free(tree);
+	cg_buf_release(&c.path);
+	if (rc < 0) {
+		cg_entries_free(c.v, c.n);
+		return rc;
+	}
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_entry_path);
+	*out = c.v;
+	*nout = c.n;
+	return 0;
+}

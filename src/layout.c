@@ -35,6 +35,52 @@ const char *const cg_layout_globs[] = {
 	NULL
 };
 
+/* The last component of the folder part of path[0..end), and its length. */
+static const char *
+parent_name(const char *path, const char *end, size_t *len)
+{
+	const char *p = end;
+
+	while (p > path && p[-1] != '/')
+		p--;
+	*len = (size_t)(end - p);
+	return p;
+}
+
+int
+cg_layout_wants(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	const char *dir, *up;
+	size_t nlen = strlen(name), dlen = 0, ulen = 0;
+
+	if (strcmp(name, "wrangler.toml") == 0 ||
+	    strcmp(name, "wrangler.json") == 0 ||
+	    strcmp(name, "wrangler.jsonc") == 0 ||
+	    strcmp(name, "migration_lock.toml") == 0 ||
+	    strcmp(name, "Cargo.toml") == 0 ||
+	    strcmp(name, "drizzle.config.ts") == 0 ||
+	    strcmp(name, "drizzle.config.js") == 0 ||
+	    strcmp(name, "drizzle.config.mjs") == 0 ||
+	    strcmp(name, "drizzle.config.json") == 0)
+		return 1;
+	if (slash == NULL)
+		return 0;
+	dir = parent_name(path, slash, &dlen);
+	if (strcmp(name, "_journal.json") == 0)
+		return dlen == 4 && memcmp(dir, "meta", 4) == 0;
+	if (nlen < 4 || strcmp(name + nlen - 4, ".sql") != 0)
+		return 0;
+	if ((dlen == 10 && memcmp(dir, "migrations", 10) == 0) ||
+	    (dlen == 7 && memcmp(dir, "drizzle", 7) == 0))
+		return 1;
+	if (dir == path)
+		return 0;
+	up = parent_name(path, dir - 1, &ulen);
+	return ulen == 10 && memcmp(up, "migrations", 10) == 0;
+}
+
 /* Folders named for another database engine are not SQLite sets. */
 static const char *const other_engines[] = {
 	"postgres", "postgresql", "pg", "mysql", "mariadb", "mssql",
@@ -44,6 +90,7 @@ static const char *const other_engines[] = {
 struct detect {
 	struct cg_set *v;
 	size_t n, cap;
+	struct cg_strvec unused;	/* wrangler default folders not in use */
 	const struct cg_entry *entries;
 	size_t nentries;
 	cg_layout_read_fn read;
@@ -225,9 +272,23 @@ wrangler_sets(struct detect *d, const struct cg_entry *e)
 		rc = cg_err_nomem(d->err);
 		goto out;
 	}
+	/*
+	 * When every binding names its own migrations_dir, the default
+	 * folder next to the config is not wrangler's: not a set of its own.
+	 */
+	for (i = 0; i < w.n && w.v[i].migrations_dir != NULL; i++)
+		;
+	if (w.n > 0 && i == w.n) {
+		rc = join_dir(&dir, cfgdir, "migrations", d->err);
+		if (rc == 0 && dir != NULL)
+			rc = cg_strvec_push(&d->unused, dir, d->err);
+		if (rc < 0)
+			goto out;
+	}
 	for (i = 0; i < w.n; i++) {
 		b = &w.v[i];
 		free(dir);
+		dir = NULL;
 		rc = join_dir(&dir, cfgdir, b->migrations_dir != NULL ?
 		    b->migrations_dir : "migrations", d->err);
 		if (rc < 0)
@@ -459,6 +520,9 @@ plain_set(struct detect *d, const struct cg_entry *e)
 	}
 	if (find_set(d, dir) != NULL)
 		goto out;
+	for (i = 0; i < d->unused.n; i++)
+		if (strcmp(d->unused.v[i], dir) == 0)
+			goto out;
 	for (i = 0; i < d->nentries; i++) {
 		const char *p = d->entries[i].path;
 		size_t dl = strlen(dir);
@@ -544,6 +608,7 @@ cg_layout_detect(struct cg_set **out, size_t *nout,
 		    strcmp(name + strlen(name) - 4, ".sql") == 0)
 			rc = plain_set(&d, &v[i]);
 	}
+	cg_strvec_release(&d.unused);
 	if (rc < 0) {
 		cg_sets_free(d.v, d.n);
 		return rc;

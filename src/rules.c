@@ -25,6 +25,11 @@ static const char help_cascade_drop_sqlite[] =
     "instead; otherwise run PRAGMA foreign_keys=OFF before the transaction "
     "starts, rebuild as in SQLite's 12-step ALTER TABLE procedure, and "
     "run PRAGMA foreign_key_check before turning foreign keys back on";
+static const char help_cascade_drop_wrapped[] =
+    "if the rebuild only adds columns, use ALTER TABLE ... ADD COLUMN "
+    "instead; otherwise the rebuild must run outside the migration tool's "
+    "transaction, where PRAGMA foreign_keys=OFF takes effect (sqlx: first "
+    "line -- no-transaction; see docs/runners.md for each tool)";
 static const char help_cascade_delete[] =
     "use an upsert (INSERT ... ON CONFLICT DO UPDATE) instead of REPLACE; "
     "if the children really should go, delete them explicitly first so "
@@ -62,7 +67,8 @@ cg_rules_help(enum cg_rule rule, enum cg_target_kind target)
 {
 	switch (rule) {
 	case CG_RULE_CASCADE_DROP:
-		return cg_target_model(target)->wrap ? help_cascade_drop_d1 :
+		return target == CG_TARGET_D1 ? help_cascade_drop_d1 :
+		    cg_target_model(target)->wrap ? help_cascade_drop_wrapped :
 		    help_cascade_drop_sqlite;
 	case CG_RULE_CASCADE_DELETE:
 		return help_cascade_delete;

@@ -296,3 +296,31 @@ Test(layout, bad_wrangler_config_is_an_input_error)
 	cr_assert_str_eq(err.msg, "wrangler.toml:1: expected ']]'");
 	cr_assert_eq(n, 0);
 }
+
+/* The walk's predicate and the documented globs say the same thing. */
+Test(layout, wants_agrees_with_the_globs)
+{
+	static const char *const paths[] = {
+		"wrangler.toml", "a/b/wrangler.jsonc", "a/wrangler.json",
+		"wrangler.toml.bak", "x/migration_lock.toml", "Cargo.toml",
+		"r/Cargo.toml", "drizzle.config.ts", "p/drizzle.config.mjs",
+		"drizzle.config.cjs", "meta/_journal.json",
+		"d/meta/_journal.json", "d/_journal.json", "d/xmeta/_journal.json",
+		"migrations/1.sql", "a/migrations/1.sql", "a/migrations/s/1.sql",
+		"a/migrations/s/t/1.sql", "migrations/1.sqlx", "drizzle/0000.sql",
+		"x/drizzle/0000.sql", "x/drizzle/sub/0000.sql", "src/a.sql",
+		"a.sql", "migrationsx/1.sql", "xmigrations/1.sql",
+		"prisma/migrations/2024_x/migration.sql", "1.sql/migrations",
+		"migrations", "migrations/.sql", "migrations/sub/.sql",
+	};
+	size_t i, n = 0;
+
+	while (cg_layout_globs[n] != NULL)
+		n++;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		cr_assert_eq(cg_layout_wants(paths[i]),
+		    cg_globs_match(cg_layout_globs, n, paths[i]), "%s",
+		    paths[i]);
+	cr_assert(cg_layout_wants("a/migrations/s/1.sql"));
+	cr_assert_not(cg_layout_wants("src/a.sql"));
+}

@@ -1,0 +1,948 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Migration sets found from the repository's layout (no --migrations,
+ * no `migrations =` in .cascadeguard): wrangler D1 bindings, drizzle
+ * journals, prisma lock files, sqlx crates and plain folders, each set
+ * replayed into its own database with its tool's runner model.  Real
+ * repositories, the real binary, exact finding lines.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/repo.h"
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = cg_test_tmpdir();
+	cr_assert_eq(cg_test_sh(dir, "git init -q"), 0);
+}
+
+static void
+teardown(void)
+{
+	cg_test_rmrf(dir);
+	free(dir);
+}
+
+TestSuite(layouts, .init = setup, .fini = teardown);
+
+static void
+commit(const char *msg)
+{
+	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
+	    0);
+}
+
+static void
+branch(const char *name)
+{
+	cr_assert_eq(cg_test_sh(dir, "git checkout -qb %s main", name), 0);
+}
+
+/* cascadeguard with the NULL-terminated arguments, in dir. */
+static void
+run(struct cg_run *r, const char *first, ...)
+{
+	const char *args[16];
+	size_t n = 0;
+	va_list ap;
+
+	args[n++] = first;
+	va_start(ap, first);
+	while (n < 15 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	cg_test_run(r, dir, args, NULL, NULL);
+}
+
+/* 1 when text holds line as a whole line. */
+static int
+has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p = text;
+
+	while ((p = strstr(p, line)) != NULL) {
+		if ((p == text || p[-1] == '\n') &&
+		    (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+#define ASSERT_LINE(r, line) \
+	cr_assert(has_line((r)->out, (line)), "missing line:\n%s\n" \
+	    "stdout:\n%s\nstderr:\n%s", (line), (r)->out, (r)->err)
+#define ASSERT_EXIT(r, c) \
+	cr_assert_eq((r)->code, (c), "exit %d, expected %d\nstdout:\n%s\n" \
+	    "stderr:\n%s", (r)->code, (c), (r)->out, (r)->err)
+
+static const char parent_and_child[] =
+    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT "
+    "NULL REFERENCES projects(id) ON DELETE CASCADE);\n";
+
+static const char parent_only[] =
+    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n";
+
+/* The usual SQLite rebuild: DROP TABLE projects on line 3. */
+static const char rebuild[] =
+    "CREATE TABLE projects_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "slug TEXT);\n"
+    "INSERT INTO projects_new (id, name) SELECT id, name FROM projects;\n"
+    "DROP TABLE projects;\n"
+    "ALTER TABLE projects_new RENAME TO projects;\n";
+
+#define CASCADE_DROP_1 "error[cascade-drop]: DROP TABLE projects deletes " \
+	"every row of 1 table through ON DELETE CASCADE"
+
+/* 1. wrangler.toml */
+
+static void
+wrangler_api_history(void)
+{
+	cg_test_write(dir, "apps/api/wrangler.toml",
+	    "name = \"api\"\n"
+	    "main = \"src/index.ts\"\n"
+	    "compatibility_date = \"2024-01-01\"\n"
+	    "\n"
+	    "[[d1_databases]]\n"
+	    "binding = \"DB\"\n"
+	    "database_name = \"api-db\"\n"
+	    "database_id = \"00000000-0000-0000-0000-000000000000\"\n"
+	    "migrations_dir = \"db/d1\"\n");
+	cg_test_write(dir, "apps/api/db/d1/0001_init.sql", parent_and_child);
+	commit("init");
+}
+
+Test(layouts, wrangler_toml_custom_migrations_dir_is_found_without_config)
+{
+	struct cg_run r;
+
+	wrangler_api_history();
+	branch("rebuild");
+	cg_test_write(dir, "apps/api/db/d1/0002_rebuild.sql", rebuild);
+	commit("rebuild");
+	run(&r, "check-range", "main..rebuild", NULL);
+	ASSERT_EXIT(&r, 1);
+	/* one set: no prefix; the D1 runner model (wrapped, FK on) */
+	ASSERT_LINE(&r, "apps/api/db/d1/0002_rebuild.sql:3:1: "
+	    CASCADE_DROP_1);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 1, target d1)");
+	cg_run_release(&r);
+
+	/* the same files without the wrangler.toml: nothing is a set */
+	cr_assert_eq(cg_test_sh(dir, "git rm -q apps/api/wrangler.toml && "
+	    "git commit -qm nowrangler"), 0);
+	run(&r, "check-range", "main..rebuild", NULL);
+	ASSERT_EXIT(&r, 0);
+	cr_assert(strstr(r.out, "cascade-drop") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "0 new migrations") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/*
+ * The wrangler config names db/d1, so the config folder's default
+ * "migrations" folder is not that database's: a stray file there is not
+ * checked (as the feature brief says).
+ */
+Test(layouts, wrangler_default_dir_unused_when_migrations_dir_is_set)
+{
+	struct cg_run r;
+
+	wrangler_api_history();
+	branch("stray");
+	cg_test_write(dir, "apps/api/db/d1/0002_rebuild.sql", rebuild);
+	cg_test_write(dir, "apps/api/migrations/0002_unused.sql",
+	    "DROP TABLE no_such_table;\n");
+	commit("stray");
+	run(&r, "check-range", "main..stray", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "apps/api/db/d1/0002_rebuild.sql:3:1: "
+	    CASCADE_DROP_1);
+	cr_assert(strstr(r.out, "0002_unused.sql") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "no_such_table") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(layouts, wrangler_toml_inline_and_env_bindings_are_separate_sets)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "wrangler.toml",
+	    "name = \"w\"\n"
+	    "d1_databases = [ { binding = \"CORE\", database_name = \"core\", "
+	    "database_id = \"1\", migrations_dir = \"sql/core\" } ]\n"
+	    "\n"
+	    "[env.staging]\n"
+	    "name = \"w-staging\"\n"
+	    "\n"
+	    "[[env.staging.d1_databases]]\n"
+	    "binding = \"LOGS\"\n"
+	    "database_name = \"logs\"\n"
+	    "database_id = \"2\"\n"
+	    "migrations_dir = \"./sql/logs/\"\n");
+	cg_test_write(dir, "sql/core/0001_init.sql",
+	    "CREATE TABLE core_t (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "sql/logs/0001_init.sql",
+	    "CREATE TABLE logs_t (id INTEGER PRIMARY KEY);\n");
+	commit("init");
+	/* each drops the other database's table: it does not exist there */
+	cg_test_write(dir, "sql/core/0002_drop.sql", "DROP TABLE logs_t;\n");
+	cg_test_write(dir, "sql/logs/0002_drop.sql",
+	    "\nDROP TABLE core_t;\n");
+	commit("drops");
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[CORE] sql/core/0002_drop.sql:1:1: "
+	    "error[migration-fails]: statement fails: no such table: logs_t");
+	ASSERT_LINE(&r, "[LOGS] sql/logs/0002_drop.sql:2:1: "
+	    "error[migration-fails]: statement fails: no such table: core_t");
+	ASSERT_LINE(&r, "cascadeguard: 2 errors, 0 warnings (2 new migrations "
+	    "checked on a history of 2, in 2 migration sets)");
+	cg_run_release(&r);
+}
+
+/* 2. wrangler.jsonc, two bindings */
+
+static const char wrangler_jsonc[] =
+    "// worker configuration\n"
+    "{\n"
+    "  \"name\": \"app\", /* the worker */\n"
+    "  \"d1_databases\": [\n"
+    "    {\n"
+    "      \"binding\": \"MAIN\",\n"
+    "      \"database_name\": \"main-db\",\n"
+    "      \"migrations_dir\": \"db/main\", // trailing comma\n"
+    "    },\n"
+    "    {\n"
+    "      \"binding\": \"AUDIT\",\n"
+    "      \"database_name\": \"audit-db\",\n"
+    "      \"migrations_dir\": \"db/audit\",\n"
+    "    },\n"
+    "  ],\n"
+    "}\n";
+
+Test(layouts, wrangler_jsonc_two_bindings_do_not_share_tables)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "wrangler.jsonc", wrangler_jsonc);
+	/* same table name in both; only MAIN has a cascade child */
+	cg_test_write(dir, "db/main/0001_init.sql", parent_and_child);
+	cg_test_write(dir, "db/audit/0001_init.sql", parent_only);
+	commit("init");
+
+	branch("audit");
+	cg_test_write(dir, "db/audit/0002_rebuild.sql", rebuild);
+	commit("audit rebuild");
+	run(&r, "check-range", "main..audit", NULL);
+	ASSERT_EXIT(&r, 0);
+	cr_assert(strstr(r.out, "cascade-drop") == NULL, "tasks leaked into "
+	    "AUDIT:\n%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 2, in 2 migration sets)");
+	cg_run_release(&r);
+
+	branch("main-rebuild");
+	cg_test_write(dir, "db/main/0002_rebuild.sql", rebuild);
+	commit("main rebuild");
+	run(&r, "check-range", "main..main-rebuild", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[MAIN] db/main/0002_rebuild.sql:3:1: "
+	    CASCADE_DROP_1);
+	cr_assert_eq(cg_test_count(r.out, "error["), 1, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 2, in 2 migration sets)");
+	cg_run_release(&r);
+
+	/* JSON names the set in its own field */
+	run(&r, "check-range", "--format", "json", "main..main-rebuild",
+	    NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "\"set\": \"MAIN\",\n      \"file\": "
+	    "\"db/main/0002_rebuild.sql\"") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\"set\": \"AUDIT\"") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* 3. drizzle */
+
+static void
+drizzle_journal(const char *const *tags, size_t n)
+{
+	char buf[2048];
+	size_t off, i;
+
+	off = (size_t)snprintf(buf, sizeof(buf), "{\"version\":\"7\","
+	    "\"dialect\":\"sqlite\",\"entries\":[");
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+		    "%s{\"idx\":%zu,\"version\":\"6\",\"when\":%zu,"
+		    "\"tag\":\"%s\",\"breakpoints\":true}", i ? "," : "", i,
+		    (size_t)1700000000000 + i, tags[i]);
+	snprintf(buf + off, sizeof(buf) - off, "]}\n");
+	cg_test_write(dir, "drizzle/meta/_journal.json", buf);
+}
+
+/* Journal order 0001_b, 0000_a: 0000_a indexes 0001_b's table. */
+static void
+drizzle_history(void)
+{
+	static const char *const tags[] = { "0001_b", "0000_a" };
+
+	drizzle_journal(tags, 2);
+	cg_test_write(dir, "drizzle/0001_b.sql",
+	    "CREATE TABLE `projects` (`id` integer PRIMARY KEY NOT NULL, "
+	    "`name` text NOT NULL);\n");
+	cg_test_write(dir, "drizzle/0000_a.sql",
+	    "CREATE TABLE `tasks` (`id` integer PRIMARY KEY NOT NULL, "
+	    "`project_id` integer NOT NULL REFERENCES `projects`(`id`) "
+	    "ON DELETE CASCADE);\n--> statement-breakpoint\n"
+	    "CREATE INDEX `projects_name` ON `projects` (`name`);\n");
+	commit("init");
+}
+
+static void
+drizzle_add(const char *tag, const char *sql)
+{
+	const char *t[3] = { "0001_b", "0000_a", NULL };
+	char path[128];
+
+	t[2] = tag;
+	drizzle_journal(t, 3);
+	snprintf(path, sizeof(path), "drizzle/%s.sql", tag);
+	cg_test_write(dir, path, sql);
+}
+
+Test(layouts, drizzle_journal_order_not_file_names)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (2 new migrations "
+	    "checked on a history of 0, target drizzle)");
+	cg_run_release(&r);
+
+	/* the control: without the journal, name order fails */
+	cr_assert_eq(cg_test_sh(dir, "git rm -q drizzle/meta/_journal.json && "
+	    "git commit -q --amend -m nojournal"), 0);
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0000_a.sql:3:1: error[migration-fails]: "
+	    "statement fails: no such table: main.projects");
+	cg_run_release(&r);
+}
+
+static const char drizzle_rebuild_sql[] =
+    "PRAGMA foreign_keys=OFF;--> statement-breakpoint\n"
+    "CREATE TABLE `__new_projects` (`id` integer PRIMARY KEY NOT NULL, "
+    "`name` text NOT NULL, `slug` text);\n"
+    "--> statement-breakpoint\n"
+    "INSERT INTO `__new_projects`(\"id\", \"name\") SELECT \"id\", \"name\" "
+    "FROM `projects`;--> statement-breakpoint\n"
+    "DROP TABLE `projects`;--> statement-breakpoint\n"
+    "ALTER TABLE `__new_projects` RENAME TO `projects`;"
+    "--> statement-breakpoint\n"
+    "PRAGMA foreign_keys=ON;";
+
+/* homarr's way out of drizzle's transaction: DROP on line 8. */
+static const char homarr_rebuild_sql[] =
+    "COMMIT;\n"
+    "PRAGMA foreign_keys=OFF;\n"
+    "BEGIN;\n"
+    "--> statement-breakpoint\n"
+    "CREATE TABLE `__new_projects` (`id` integer PRIMARY KEY NOT NULL, "
+    "`name` text NOT NULL, `slug` text);\n"
+    "--> statement-breakpoint\n"
+    "INSERT INTO `__new_projects`(\"id\", \"name\") SELECT \"id\", \"name\" "
+    "FROM `projects`;--> statement-breakpoint\n"
+    "DROP TABLE `projects`;--> statement-breakpoint\n"
+    "ALTER TABLE `__new_projects` RENAME TO `projects`;\n"
+    "COMMIT;\n"
+    "PRAGMA foreign_keys=ON;\n"
+    "BEGIN;\n";
+
+Test(layouts, drizzle_rebuild_inside_the_transaction_is_cascade_drop)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("rebuild");
+	drizzle_add("0002_rebuild", drizzle_rebuild_sql);
+	commit("rebuild");
+	run(&r, "check-range", "main..rebuild", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:1:1: "
+	    "warning[fk-pragma-ignored]: PRAGMA foreign_keys=OFF has no effect "
+	    "here: foreign keys stay on (inside a transaction: drizzle's "
+	    "migrator runs the migrations inside one transaction)");
+	/* line 5: the breakpoints do not shift the lines */
+	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:5:1: " CASCADE_DROP_1);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 1 warning (1 new migration "
+	    "checked on a history of 2, target drizzle)");
+	cg_run_release(&r);
+}
+
+Test(layouts, drizzle_commit_pragma_begin_rebuild_is_clean)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("homarr");
+	drizzle_add("0002_rebuild", homarr_rebuild_sql);
+	commit("homarr");
+	run(&r, "check-range", "main..homarr", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 2, target drizzle)");
+	cg_run_release(&r);
+
+	/* on D1 the same file is refused and the pragma does nothing */
+	run(&r, "check-range", "--target", "d1", "main..homarr", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:8:1: " CASCADE_DROP_1);
+	cr_assert(has_line(r.out, "drizzle/0002_rebuild.sql:3:1: "
+	    "error[transaction-in-migration]: BEGIN inside a migration: D1 "
+	    "runs each migration file in its own transaction and fails with "
+	    "\"cannot start a transaction within a transaction\""), "%s",
+	    r.out);
+	cg_run_release(&r);
+}
+
+Test(layouts, drizzle_begin_inside_the_migration_is_transaction_in_migration)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("begin");
+	drizzle_add("0002_begin", "ALTER TABLE `projects` ADD `slug` text;\n"
+	    "BEGIN;\nALTER TABLE `projects` ADD `x` text;\nCOMMIT;\n");
+	commit("begin");
+	run(&r, "check-range", "main..begin", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "drizzle/0002_begin.sql:2:1: "
+	    "error[transaction-in-migration]: ") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* A wrangler migrations_dir that is a drizzle folder stays D1. */
+Test(layouts, wrangler_claims_a_drizzle_folder_first)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	cg_test_write(dir, "wrangler.toml", "[[d1_databases]]\n"
+	    "binding = \"DB\"\ndatabase_name = \"x\"\n"
+	    "migrations_dir = \"drizzle\"\n");
+	commit("wrangler");
+	branch("homarr");
+	drizzle_add("0002_rebuild", homarr_rebuild_sql);
+	commit("homarr");
+	run(&r, "check-range", "main..homarr", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "target d1)") != NULL, "%s", r.out);
+	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:8:1: " CASCADE_DROP_1);
+	cr_assert(strstr(r.out, "drizzle/0002_rebuild.sql:1:1: "
+	    "error[transaction-in-migration]: COMMIT inside a migration")
+	    != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "[DB]") == NULL, "one set: %s", r.out);
+	cg_run_release(&r);
+}
+
+Test(layouts, drizzle_config_naming_turso_means_libsql)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	cg_test_write(dir, "drizzle.config.ts",
+	    "import { defineConfig } from \"drizzle-kit\";\n"
+	    "export default defineConfig({ dialect: \"turso\", "
+	    "out: \"./drizzle\" });\n");
+	commit("config");
+	branch("rebuild");
+	drizzle_add("0002_rebuild", drizzle_rebuild_sql);
+	commit("rebuild");
+	run(&r, "check-range", "main..rebuild", NULL);
+	/* libSQL's migrator runs with foreign keys off: no cascade */
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 2, target libsql)");
+	cg_run_release(&r);
+}
+
+/* 4. prisma */
+
+static const char prisma_init[] =
+    "-- CreateTable\n"
+    "CREATE TABLE \"Project\" (\n"
+    "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"name\" TEXT NOT NULL\n"
+    ");\n"
+    "\n"
+    "-- CreateTable\n"
+    "CREATE TABLE \"Task\" (\n"
+    "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"projectId\" INTEGER NOT NULL,\n"
+    "    CONSTRAINT \"Task_projectId_fkey\" FOREIGN KEY (\"projectId\") "
+    "REFERENCES \"Project\" (\"id\") ON DELETE CASCADE ON UPDATE CASCADE\n"
+    ");\n";
+
+/* What `prisma migrate dev` writes to add a column with a redefine. */
+static const char prisma_redefine[] =
+    "-- RedefineTables\n"
+    "PRAGMA defer_foreign_keys=ON;\n"
+    "PRAGMA foreign_keys=OFF;\n"
+    "CREATE TABLE \"new_Project\" (\n"
+    "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"name\" TEXT NOT NULL,\n"
+    "    \"slug\" TEXT\n"
+    ");\n"
+    "INSERT INTO \"new_Project\" (\"id\", \"name\") SELECT \"id\", \"name\" "
+    "FROM \"Project\";\n"
+    "DROP TABLE \"Project\";\n"
+    "ALTER TABLE \"new_Project\" RENAME TO \"Project\";\n"
+    "PRAGMA foreign_keys=ON;\n"
+    "PRAGMA defer_foreign_keys=OFF;\n";
+
+static void
+prisma_history(const char *provider)
+{
+	char lock[256];
+
+	snprintf(lock, sizeof(lock), "# Please do not edit this file "
+	    "manually\n# It should be added in your version-control system "
+	    "(i.e. Git)\nprovider = \"%s\"\n", provider);
+	cg_test_write(dir, "prisma/migrations/migration_lock.toml", lock);
+	cg_test_write(dir, "prisma/migrations/20240101000000_init/"
+	    "migration.sql", prisma_init);
+	commit("init");
+	branch("redefine");
+	cg_test_write(dir, "prisma/migrations/20240201000000_add_slug/"
+	    "migration.sql", prisma_redefine);
+	commit("redefine");
+}
+
+Test(layouts, prisma_redefine_is_safe_under_prisma_and_not_on_d1)
+{
+	struct cg_run r;
+
+	prisma_history("sqlite");
+	run(&r, "check-range", "main..redefine", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 1, target prisma)");
+	cg_run_release(&r);
+
+	run(&r, "check-range", "--target", "d1", "main..redefine", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "prisma/migrations/20240201000000_add_slug/"
+	    "migration.sql:10:1: error[cascade-drop]: DROP TABLE Project "
+	    "deletes every row of 1 table through ON DELETE CASCADE");
+	cr_assert(strstr(r.out, "prisma/migrations/20240201000000_add_slug/"
+	    "migration.sql:3:1: warning[fk-pragma-ignored]") != NULL, "%s",
+	    r.out);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 1 warning (1 new migration "
+	    "checked on a history of 1, target d1)");
+	cg_run_release(&r);
+}
+
+Test(layouts, prisma_postgresql_provider_is_a_note)
+{
+	struct cg_run r;
+
+	prisma_history("postgresql");
+	run(&r, "check-range", "main..redefine", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "prisma/migrations/migration_lock.toml: "
+	    "note[not-sqlite]: migration set 'prisma/migrations' not checked: "
+	    "its prisma provider is 'postgresql', not SQLite");
+	cr_assert(strstr(r.out, "cascade-drop") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "0 new migrations") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(layouts, prisma_duplicate_version_uses_the_folder_prefix)
+{
+	struct cg_run r;
+
+	prisma_history("sqlite");
+	cg_test_write(dir, "prisma/migrations/20240201000000_other/"
+	    "migration.sql", "CREATE TABLE \"Tag\" (\"id\" INTEGER NOT NULL "
+	    "PRIMARY KEY);\n");
+	commit("dup");
+	run(&r, "check-range", "main..redefine", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "error[duplicate-version]: version "
+	    "20240201000000 is also used by 'prisma/migrations/"
+	    "20240201000000_") != NULL, "%s", r.out);
+	cr_assert_eq(cg_test_count(r.out, "error[duplicate-version]"), 1,
+	    "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* 5. monorepo of plain folders */
+
+Test(layouts, monorepo_plain_sets_are_named_and_numbered_apart)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "apps/a/migrations/0001_init.sql",
+	    "CREATE TABLE a1 (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "apps/b/migrations/0001_init.sql",
+	    "CREATE TABLE b1 (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "apps/b/migrations/0002_y.sql",
+	    "CREATE TABLE b2 (id INTEGER PRIMARY KEY);\n");
+	commit("init");
+	branch("work");
+	/* 0002 in a is not a duplicate of b's 0002 */
+	cg_test_write(dir, "apps/a/migrations/0002_z.sql",
+	    "CREATE TABLE a2 (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "apps/a/migrations/0003_bad.sql",
+	    "DROP TABLE b1;\n");
+	cg_test_write(dir, "apps/b/migrations/0002_x.sql",
+	    "CREATE TABLE b3 (id INTEGER PRIMARY KEY);\n");
+	commit("work");
+	run(&r, "check-range", "main..work", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[apps/a/migrations] apps/a/migrations/0003_bad.sql:1:1:"
+	    " error[migration-fails]: statement fails: no such table: b1");
+	ASSERT_LINE(&r, "[apps/b/migrations] apps/b/migrations/0002_x.sql: "
+	    "error[duplicate-version]: version 2 is also used by "
+	    "'apps/b/migrations/0002_y.sql' (already applied): the order "
+	    "between them depends on the rest of the names, and tools that "
+	    "key migrations by version refuse or skip one");
+	ASSERT_LINE(&r, "[apps/b/migrations] apps/b/migrations/0002_x.sql: "
+	    "warning[out-of-order]: new migration sorts before "
+	    "'apps/b/migrations/0002_y.sql', which is already applied: some "
+	    "tools skip it, others run it out of order");
+	cr_assert_eq(cg_test_count(r.out, "duplicate-version"), 1, "%s",
+	    r.out);
+	cr_assert(strstr(r.out, "0002_z.sql") == NULL, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 2 errors, 1 warning (3 new migrations "
+	    "checked on a history of 3, in 2 migration sets)");
+	cg_run_release(&r);
+}
+
+Test(layouts, duplicate_version_ignores_leading_zeros)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql",
+	    "CREATE TABLE t1 (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "migrations/0002_y.sql",
+	    "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\n");
+	commit("init");
+	branch("work");
+	cg_test_write(dir, "migrations/2_x.sql",
+	    "CREATE TABLE t3 (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "migrations/0020_ok.sql",
+	    "CREATE TABLE t4 (id INTEGER PRIMARY KEY);\n");
+	commit("work");
+	run(&r, "check-range", "main..work", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "migrations/2_x.sql: error[duplicate-version]: "
+	    "version 2 is also used by 'migrations/0002_y.sql' (already "
+	    "applied)") != NULL, "%s", r.out);
+	cr_assert_eq(cg_test_count(r.out, "error[duplicate-version]"), 1,
+	    "%s", r.out);
+	/* one set: no prefix */
+	cr_assert(strstr(r.out, "[migrations]") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* 6. [set NAME] in .cascadeguard */
+
+Test(layouts, explicit_sets_replace_detection)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "apps/a/migrations/0001_init.sql", parent_and_child);
+	cg_test_write(dir, "apps/b/migrations/0001_init.sql",
+	    "CREATE TABLE other (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "db/core/0001_init.sql", parent_and_child);
+	cg_test_write(dir, ".cascadeguard", "[set main]\n"
+	    "migrations = apps/b/migrations/*.sql\n"
+	    "migrations = db/core/*.sql\n"
+	    "target = sqlite\n");
+	commit("init");
+	branch("work");
+	/* apps/a is not in any set: its bad file is not checked */
+	cg_test_write(dir, "apps/a/migrations/0002_bad.sql",
+	    "DROP TABLE nowhere;\n");
+	/* db/core is not a detected layout, but main takes it */
+	cg_test_write(dir, "db/core/0002_rebuild.sql",
+	    "BEGIN;\nPRAGMA foreign_keys=OFF;\nDROP TABLE projects;\n"
+	    "COMMIT;\n");
+	commit("work");
+	run(&r, "check-range", "main..work", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "db/core/0002_rebuild.sql:3:1: error[cascade-drop]: "
+	    "DROP TABLE projects deletes every row of 1 table through ON "
+	    "DELETE CASCADE");
+	cr_assert(strstr(r.out, "0002_bad.sql") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "[main]") == NULL, "one set: %s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 1 warning (1 new migration "
+	    "checked on a history of 2, target sqlite)");
+	cg_run_release(&r);
+}
+
+Test(layouts, two_explicit_sets_prefix_their_names)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "one/0001_init.sql", parent_and_child);
+	cg_test_write(dir, "two/0001_init.sql", parent_only);
+	cg_test_write(dir, ".cascadeguard", "[set first]\n"
+	    "migrations = one/*.sql\n"
+	    "[set second]\n"
+	    "migrations = two/*.sql\n"
+	    "target = prisma\n");
+	commit("init");
+	branch("work");
+	cg_test_write(dir, "one/0002_rebuild.sql", rebuild);
+	cg_test_write(dir, "two/0002_drop.sql", "DROP TABLE tasks;\n");
+	commit("work");
+	run(&r, "check-range", "main..work", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[first] one/0002_rebuild.sql:3:1: " CASCADE_DROP_1);
+	ASSERT_LINE(&r, "[second] two/0002_drop.sql:1:1: "
+	    "error[migration-fails]: statement fails: no such table: tasks");
+	ASSERT_LINE(&r, "cascadeguard: 2 errors, 0 warnings (2 new migrations "
+	    "checked on a history of 2, in 2 migration sets)");
+	cg_run_release(&r);
+
+	/* --set checks only one */
+	run(&r, "check-range", "--set", "second", "main..work", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "two/0002_drop.sql:1:1: error[migration-fails]: "
+	    "statement fails: no such table: tasks");
+	cr_assert(strstr(r.out, "one/0002_rebuild.sql") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "target prisma)") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(layouts, set_without_migrations_is_exit_2)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
+	cg_test_write(dir, ".cascadeguard", "[set main]\n"
+	    "migrations = migrations/*.sql\n"
+	    "[set x]\n"
+	    "target = d1\n");
+	commit("init");
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "cascadeguard: .cascadeguard: [set x] has no "
+	    "'migrations' glob") != NULL, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cg_run_release(&r);
+}
+
+/* An empty [set x] section names no files either. */
+Test(layouts, empty_set_section_is_exit_2)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
+	cg_test_write(dir, ".cascadeguard", "[set main]\n"
+	    "migrations = migrations/*.sql\n"
+	    "[set x]\n");
+	commit("init");
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, ".cascadeguard") != NULL, "%s", r.err);
+	cr_assert(strstr(r.err, "[set x]") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
+
+/* 7. sqlx */
+
+static void
+sqlx_history(void)
+{
+	cg_test_write(dir, "Cargo.toml", "[package]\nname = \"svc\"\n"
+	    "version = \"0.1.0\"\n\n[dependencies]\n"
+	    "sqlx = { version = \"0.7\", features = [\"sqlite\", "
+	    "\"runtime-tokio\"] }\n");
+	cg_test_write(dir, "migrations/20240101000000_init.sql",
+	    parent_and_child);
+	commit("init");
+}
+
+static const char sqlx_rebuild[] =
+    "PRAGMA foreign_keys=OFF;\n"
+    "CREATE TABLE projects_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "slug TEXT);\n"
+    "INSERT INTO projects_new (id, name) SELECT id, name FROM projects;\n"
+    "DROP TABLE projects;\n"
+    "ALTER TABLE projects_new RENAME TO projects;\n"
+    "PRAGMA foreign_keys=ON;\n";
+
+Test(layouts, sqlx_begin_is_transaction_in_migration)
+{
+	struct cg_run r;
+
+	sqlx_history();
+	branch("tx");
+	cg_test_write(dir, "migrations/20240201000000_tx.sql",
+	    "BEGIN;\nALTER TABLE projects ADD COLUMN slug TEXT;\nCOMMIT;\n");
+	commit("tx");
+	run(&r, "check-range", "main..tx", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "migrations/20240201000000_tx.sql:1:1: "
+	    "error[transaction-in-migration]: BEGIN inside a migration fails: "
+	    "sqlx runs each migration in a transaction unless its first line "
+	    "is -- no-transaction (SQLite: cannot start a transaction within a "
+	    "transaction)");
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 1, target sqlx)");
+	cg_run_release(&r);
+}
+
+Test(layouts, sqlx_no_transaction_rebuild_is_clean_and_wrapped_is_not)
+{
+	struct cg_run r;
+	char *sql;
+
+	sqlx_history();
+	branch("notx");
+	cr_assert(asprintf(&sql, "-- no-transaction\n%s", sqlx_rebuild) > 0);
+	cg_test_write(dir, "migrations/20240201000000_rebuild.sql", sql);
+	free(sql);
+	commit("notx");
+	run(&r, "check-range", "main..notx", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 1, target sqlx)");
+	cg_run_release(&r);
+
+	branch("wrapped");
+	cg_test_write(dir, "migrations/20240201000000_rebuild.sql",
+	    sqlx_rebuild);
+	commit("wrapped");
+	run(&r, "check-range", "main..wrapped", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "migrations/20240201000000_rebuild.sql:4:1: "
+	    CASCADE_DROP_1);
+	cr_assert(strstr(r.out, "migrations/20240201000000_rebuild.sql:1:1: "
+	    "warning[fk-pragma-ignored]") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(layouts, golang_migrate_only_up_files_count)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "db/migrations/000001_init.up.sql",
+	    parent_and_child);
+	cg_test_write(dir, "db/migrations/000001_init.down.sql",
+	    "DROP TABLE tasks;\nDROP TABLE projects;\n");
+	commit("init");
+	branch("work");
+	cg_test_write(dir, "db/migrations/000002_rebuild.up.sql", rebuild);
+	cg_test_write(dir, "db/migrations/000002_rebuild.down.sql",
+	    "DROP TABLE nowhere;\n");
+	commit("work");
+	run(&r, "check-range", "main..work", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "db/migrations/000002_rebuild.up.sql:3:1: "
+	    CASCADE_DROP_1);
+	cr_assert(strstr(r.out, "down.sql") == NULL, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 1, target golang-migrate)");
+	cg_run_release(&r);
+}
+
+/* 8. broken tool files */
+
+Test(layouts, malformed_wrangler_toml_is_exit_2_with_file_and_line)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
+	cg_test_write(dir, "wrangler.toml", "name = \"api\"\n\n"
+	    "[[d1_databases]]\nbinding = \"DB\"\n"
+	    "migrations_dir = \"migrations\n");
+	commit("init");
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "wrangler.toml:5: ") != NULL, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cg_run_release(&r);
+
+	cg_test_write(dir, "wrangler.toml", "name = \"api\"\n"
+	    "[[d1_databases]]\nbinding = \"DB\"\nthis is not toml\n");
+	commit("again");
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "wrangler.toml:4: ") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
+
+Test(layouts, malformed_wrangler_jsonc_is_exit_2_with_file_and_line)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
+	cg_test_write(dir, "svc/wrangler.jsonc", "// config\n{\n"
+	    "  \"d1_databases\": [\n    { \"binding\": \"DB\" \n  ]\n}\n");
+	commit("init");
+	run(&r, "check-range", "HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "svc/wrangler.jsonc:5") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
+
+/* 9. graph */
+
+Test(layouts, graph_needs_set_when_there_are_two)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "apps/a/migrations/0001_init.sql", parent_and_child);
+	cg_test_write(dir, "apps/b/migrations/0001_init.sql", parent_only);
+	commit("init");
+	run(&r, "graph", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "this repository has 2 migration sets "
+	    "(apps/a/migrations, apps/b/migrations): choose one with --set")
+	    != NULL, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cg_run_release(&r);
+
+	run(&r, "graph", "--set", "apps/a/migrations", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "projects");
+	ASSERT_LINE(&r, "└── tasks (project_id → ON DELETE CASCADE)");
+	cg_run_release(&r);
+
+	run(&r, "graph", "--set", "apps/b/migrations", NULL);
+	ASSERT_EXIT(&r, 0);
+	cr_assert(strstr(r.out, "tasks") == NULL, "%s", r.out);
+	cg_run_release(&r);
+
+	run(&r, "graph", "--set", "nope", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "no migration set named 'nope' (the sets "
+	    "here: 'apps/a/migrations', 'apps/b/migrations')") != NULL, "%s",
+	    r.err);
+	cg_run_release(&r);
+
+	run(&r, "graph", "--help", NULL);
+	ASSERT_EXIT(&r, 0);
+	cr_assert(strstr(r.out, "--set name") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
