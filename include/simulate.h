@@ -21,19 +21,31 @@ struct cg_sim;		/* opaque */
 
 /* How much of the schema the seeder covered. */
 struct cg_sim_counts {
-	size_t ntables;		/* user tables considered */
+	size_t ntables;		/* user tables of the base */
 	size_t nseeded;		/* tables with at least one seeded row */
 	size_t nrows;		/* seeded rows in all */
 };
 
 /*
- * Clone base (which is not changed), seed every user table with at
- * least two rows where it can, parents before children, within base's
- * time budget, and remember each seeded row.  Caller frees with
- * cg_sim_free.  Returns < 0 only when the tool fails (err set).
+ * Clone base (which is not changed) for the simulation.  Seeding is
+ * lazy: before each file runs, cg_sim_run_file seeds (two rows each
+ * where it can, parents before children, within base's time budget)
+ * the tables the file can reach and were not seeded yet: those its text
+ * names, their children through any foreign key, the tables named by
+ * triggers on them (or on a view the file names), and the parents of
+ * all those.  A check then costs what the change reaches, not the size
+ * of the schema; tables no file reaches are never seeded nor reported.
+ * Caller frees with cg_sim_free.  Returns < 0 only when the tool fails
+ * (err set).
  */
 int cg_sim_new(struct cg_sim **out, struct cg_sandbox *base,
     struct cg_err *err);
+
+/*
+ * Seed every user table not seeded yet (what seeding covers, for tests
+ * and benchmarks); files run after it seed nothing more.
+ */
+int cg_sim_seed_all(struct cg_sim *sim, struct cg_err *err);
 void cg_sim_free(struct cg_sim *sim);
 
 void cg_sim_counts(const struct cg_sim *sim, struct cg_sim_counts *out);

@@ -645,8 +645,6 @@ static int
 add_match(struct list_ctx *c, const git_oid *id, unsigned mode, size_t size)
 {
 	struct cg_entry *e;
-	git_object_t type;
-	size_t hsize;
 	int rc;
 
 	if (!cg_globs_match(c->globs, c->nglobs, c->path.data) ||
@@ -662,11 +660,12 @@ add_match(struct list_ctx *c, const git_oid *id, unsigned mode, size_t size)
 		return cg_err_nomem(c->err);
 	git_oid_tostr(e->oid, sizeof(e->oid), id);
 	e->kind = kind_of(mode);
+	/*
+	 * Trees do not record sizes: 0 (unknown) rather than a header read
+	 * per listed file, an O(N) cost of every check.  Only files that are
+	 * read need one, and cg_repo_read_blob checks it before loading.
+	 */
 	e->size = size;
-	/* The header is cheap; a missing blob is reported when read. */
-	if (size == 0 && e->kind == CG_ENTRY_BLOB && c->r->odb != NULL &&
-	    git_odb_read_header(&hsize, &type, c->r->odb, id) == 0)
-		e->size = hsize;
 	c->n++;
 	return 0;
 }

@@ -613,7 +613,8 @@ cg_layout_detect(struct cg_set **out, size_t *nout,
 		cg_sets_free(d.v, d.n);
 		return rc;
 	}
-	qsort(d.v, d.n, sizeof(*d.v), cmp_set_dir);
+	if (d.n > 1)
+		qsort(d.v, d.n, sizeof(*d.v), cmp_set_dir);
 	*out = d.v;
 	*nout = d.n;
 	return 0;

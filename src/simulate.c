@@ -88,6 +88,18 @@ struct stable {
 	int state;		/* topological walk: 0, 1 visiting, 2 done */
 	enum pref_kind *pref;	/* per column */
 	struct val *prefv;	/* per column, for PREF_VALUE */
+	int loaded;		/* columns and foreign keys read */
+	int tried;		/* seeding was attempted */
+	int mark;		/* lazy: 1 reachable by a file, 2 a parent */
+	int queued;		/* on the worklist to be loaded */
+	size_t *kids;		/* lazy: tables whose text references this */
+	size_t nkids, capkids;
+};
+
+/* A trigger of the base: the tables its text names can change. */
+struct strig {
+	char *on;		/* tbl_name */
+	char *sql;
 };
 
 struct sstmt {
@@ -128,6 +140,19 @@ struct cg_sim {
 	size_t nnotes, capnotes;
 	int have_stmt;
 	int nomem;
+	/*
+	 * Lazy seeding (cg_sim_new): a table is seeded before the first file
+	 * that can reach it runs, so a check costs what the change reaches,
+	 * not the size of the schema.
+	 */
+	int lazy;
+	int kids_built;
+	struct strig *trig;
+	size_t ntrig;
+	size_t *hash;		/* open addressing on t[].name: index + 1 */
+	size_t hcap;
+	size_t *work;		/* worklist, nt entries */
+	size_t nwork;
 };
 
 /* ---- small helpers ---- */
@@ -301,11 +326,38 @@ sql_fail(struct cg_sim *s, int src, const char *what, struct cg_err *err)
 	    sqlite3_errmsg(s->db));
 }
 
+/* ASCII case-insensitive, as cg_ident_eq compares. */
+static size_t
+name_hash(const char *n)
+{
+	size_t h = 5381;
+	unsigned char c;
+
+	for (; *n != '\0'; n++) {
+		c = (unsigned char)*n;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = h * 33 + c;
+	}
+	return h;
+}
+
 static struct stable *
 find_table(struct cg_sim *s, const char *name, size_t *idx)
 {
 	size_t i;
 
+	if (s->hash != NULL) {
+		for (i = name_hash(name) & (s->hcap - 1); s->hash[i] != 0;
+		    i = (i + 1) & (s->hcap - 1)) {
+			if (!cg_ident_eq(s->t[s->hash[i] - 1].name, name))
+				continue;
+			if (idx != NULL)
+				*idx = s->hash[i] - 1;
+			return &s->t[s->hash[i] - 1];
+		}
+		return NULL;
+	}
 	for (i = 0; i < s->nt; i++)
 		if (cg_ident_eq(s->t[i].name, name)) {
 			if (idx != NULL)
@@ -341,6 +393,7 @@ table_release(struct stable *t)
 	free(t->cur);
 	free(t->create);
 	free(t->why);
+	free(t->kids);
 }
 
 void
@@ -370,6 +423,13 @@ cg_sim_free(struct cg_sim *s)
 		free(s->notes[i].msg);
 	}
 	free(s->notes);
+	for (i = 0; i < s->ntrig; i++) {
+		free(s->trig[i].on);
+		free(s->trig[i].sql);
+	}
+	free(s->trig);
+	free(s->hash);
+	free(s->work);
 	cg_sandbox_free(s->sb);
 	free(s);
 }
@@ -512,6 +572,8 @@ table_at(struct cg_sim *s, const char *name, size_t *hint)
 	return find_table(s, name, hint);
 }
 
+static void finish_table(struct cg_sim *s, struct stable *t);
+
 /*
  * Columns (table_xinfo), foreign keys and the kind of every table, each
  * with one query over the whole schema: a prepare per table costs more
@@ -613,16 +675,7 @@ load_columns(struct cg_sim *s, struct cg_err *err)
 	st = NULL;
 
 	for (hint = 0; hint < s->nt; hint++)
-		s->t[hint].without_rowid = without_rowid(s->t[hint].create);
-	for (hint = 0; hint < s->nt; hint++) {
-		t = &s->t[hint];
-		if (t->without_rowid || t->nkey != 1)
-			continue;
-		for (i = 0; i < t->ncols; i++)
-			if (t->cols[i].pk == 1 &&
-			    strcasecmp(t->cols[i].type, "INTEGER") == 0)
-				t->alias = 1;
-	}
+		finish_table(s, &s->t[hint]);
 out:
 	free(cap);
 	sqlite3_finalize(st);
@@ -1352,55 +1405,391 @@ out:
 	return rc;
 }
 
-int
-cg_sim_new(struct cg_sim **out, struct cg_sandbox *base, struct cg_err *err)
+/* ---- what a file can reach (lazy seeding) ---- */
+
+/* The rest of a loaded table: its kind, key alias and column classes. */
+static void
+finish_table(struct cg_sim *s, struct stable *t)
 {
-	struct cg_sim *s;
-	size_t i;
+	size_t i, p;
+
+	t->without_rowid = without_rowid(t->create);
+	t->alias = 0;
+	for (i = 0; !t->without_rowid && t->nkey == 1 && i < t->ncols; i++)
+		if (t->cols[i].pk == 1 &&
+		    strcasecmp(t->cols[i].type, "INTEGER") == 0)
+			t->alias = 1;
+	for (i = 0; i < t->ncols; i++) {
+		struct scol *c = &t->cols[i];
+
+		c->fk_table = -1;
+		if (c->fk_parent != NULL &&
+		    find_table(s, c->fk_parent, &p) != NULL)
+			c->fk_table = (long)p;
+		c->aff = (int)affinity(c->type);
+		c->date = dateish(c);
+	}
+	t->loaded = 1;
+}
+
+/* Columns and foreign keys of one table (xi and fk take it as ?1). */
+static int
+load_one(struct cg_sim *s, struct stable *t, sqlite3_stmt *xi,
+    sqlite3_stmt *fk, struct cg_err *err)
+{
+	size_t cap = 0, i;
+	struct scol *c;
+	int src;
 	int rc;
 
-	*out = NULL;
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return cg_err_nomem(err);
-	rc = cg_sandbox_clone(&s->sb, base, err);
-	if (rc < 0)
-		goto out;
-	s->db = cg_sandbox_db(s->sb);
-	cg_sandbox_budget_start(s->sb);
-	cg_sandbox_budget_suspend(s->sb, 1);
-	rc = load_tables(s, err);
-	if (rc == 0)
-		rc = load_columns(s, err);
-	for (i = 0; rc == 0 && i < s->nt; i++) {
-		size_t j, p;
+	sqlite3_reset(xi);
+	src = sqlite3_bind_text(xi, 1, t->name, -1, SQLITE_STATIC);
+	while (src == SQLITE_OK || src == SQLITE_ROW) {
+		src = sqlite3_step(xi);
+		if (src != SQLITE_ROW)
+			break;
+		rc = cg_grow(&t->cols, &cap, t->ncols + 1, sizeof(*t->cols),
+		    err);
+		if (rc < 0)
+			return rc;
+		c = &t->cols[t->ncols++];
+		memset(c, 0, sizeof(*c));
+		c->name = col_dup(xi, 0);
+		c->type = col_dup(xi, 1);
+		c->notnull = sqlite3_column_int(xi, 2);
+		if (sqlite3_column_type(xi, 3) != SQLITE_NULL)
+			c->dflt = col_dup(xi, 3);
+		c->pk = sqlite3_column_int(xi, 4);
+		c->generated = sqlite3_column_int(xi, 5) >= 2;
+		if (c->name == NULL || c->type == NULL ||
+		    (sqlite3_column_type(xi, 3) != SQLITE_NULL && c->dflt == NULL))
+			return cg_err_nomem(err);
+		if (c->pk > 0)
+			t->nkey++;
+	}
+	if (src != SQLITE_DONE)
+		return sql_fail(s, src, "read the columns", err);
+	sqlite3_reset(fk);
+	src = sqlite3_bind_text(fk, 1, t->name, -1, SQLITE_STATIC);
+	while (src == SQLITE_OK || src == SQLITE_ROW) {
+		const char *from;
 
-		for (j = 0; j < s->t[i].ncols; j++) {
-			struct scol *c = &s->t[i].cols[j];
-
-			c->fk_table = -1;
-			if (c->fk_parent != NULL &&
-			    find_table(s, c->fk_parent, &p) != NULL)
-				c->fk_table = (long)p;
-			c->aff = (int)affinity(c->type);
-			c->date = dateish(c);
+		src = sqlite3_step(fk);
+		if (src != SQLITE_ROW)
+			break;
+		from = (const char *)sqlite3_column_text(fk, 0);
+		for (i = 0; from != NULL && i < t->ncols; i++) {
+			c = &t->cols[i];
+			if (!cg_ident_eq(c->name, from) || c->fk_parent != NULL)
+				continue;
+			c->fk_parent = col_dup(fk, 1);
+			if (sqlite3_column_type(fk, 2) != SQLITE_NULL)
+				c->fk_to = col_dup(fk, 2);
+			c->fk_seq = sqlite3_column_int(fk, 3);
+			if (c->fk_parent == NULL ||
+			    (sqlite3_column_type(fk, 2) != SQLITE_NULL &&
+			    c->fk_to == NULL))
+				return cg_err_nomem(err);
+			break;
 		}
 	}
-	cg_sandbox_budget_suspend(s->sb, 0);
-	if (rc < 0)
-		goto out;
-	for (i = 0; i < s->nt; i++)
-		visit(s, i);
+	if (src != SQLITE_DONE)
+		return sql_fail(s, src, "read the foreign keys", err);
+	finish_table(s, t);
+	return 0;
+}
 
-	/* Foreign keys off: parents come first anyway, cycles are fixed up. */
-	if (tool_exec(s, "PRAGMA foreign_keys=OFF") != SQLITE_OK ||
-	    tool_exec(s, "BEGIN") != SQLITE_OK) {
-		rc = sql_fail(s, sqlite3_errcode(s->db), "start seeding", err);
-		goto out;
+/* Table names looked up by hash: a file's every word is looked up. */
+static int
+hash_build(struct cg_sim *s, struct cg_err *err)
+{
+	size_t i, j;
+
+	s->hcap = 16;
+	while (s->hcap < 2 * s->nt + 2)
+		s->hcap *= 2;
+	s->hash = calloc(s->hcap, sizeof(*s->hash));
+	if (s->hash == NULL)
+		return cg_err_nomem(err);
+	for (i = 0; i < s->nt; i++) {
+		for (j = name_hash(s->t[i].name) & (s->hcap - 1);
+		    s->hash[j] != 0; j = (j + 1) & (s->hcap - 1))
+			if (cg_ident_eq(s->t[s->hash[j] - 1].name, s->t[i].name))
+				break;
+		if (s->hash[j] == 0)
+			s->hash[j] = i + 1;	/* the first, as a scan finds */
 	}
-	for (i = 0; i < s->norder; i++) {
+	return 0;
+}
+
+static int
+load_triggers(struct cg_sim *s, struct cg_err *err)
+{
+	static const char sql[] = "SELECT tbl_name, sql FROM sqlite_schema "
+	    "WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY rowid";
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int src;
+	int rc = 0;
+
+	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	while (rc == 0 && (src == SQLITE_OK || src == SQLITE_ROW)) {
+		src = sqlite3_step(st);
+		if (src != SQLITE_ROW)
+			break;
+		rc = cg_grow(&s->trig, &cap, s->ntrig + 1, sizeof(*s->trig),
+		    err);
+		if (rc < 0)
+			break;
+		s->trig[s->ntrig].on = col_dup(st, 0);
+		s->trig[s->ntrig].sql = col_dup(st, 1);
+		s->ntrig++;
+		if (s->trig[s->ntrig - 1].on == NULL ||
+		    s->trig[s->ntrig - 1].sql == NULL)
+			rc = cg_err_nomem(err);
+	}
+	if (rc == 0 && src != SQLITE_DONE)
+		rc = sql_fail(s, src, "list the triggers", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The name a word, quoted identifier or string token spells, into b. */
+static int
+tok_name(struct cg_buf *b, const char *sql, struct cg_tok t,
+    struct cg_err *err)
+{
+	size_t i, a = t.off, e = t.off + t.len;
+	char q = 0;
+	int rc = 0;
+
+	b->len = 0;
+	if (t.kind == CG_TOK_QUOTED || t.kind == CG_TOK_STRING) {
+		if (t.len < 2)
+			return 0;
+		q = sql[a] == '[' ? ']' : sql[a];
+		a++;
+		e--;
+	} else if (t.kind != CG_TOK_WORD) {
+		return 0;
+	}
+	for (i = a; rc == 0 && i < e; i++) {
+		if (q != 0 && sql[i] == q && i + 1 < e && sql[i + 1] == q)
+			i++;
+		rc = cg_buf_add(b, sql + i, 1, err);
+	}
+	if (rc == 0)
+		rc = cg_buf_add(b, "", 1, err);	/* NUL, counted */
+	return rc < 0 ? rc : (b->len > 1);
+}
+
+static void
+reach(struct cg_sim *s, size_t i)
+{
+	if (s->t[i].mark == 1)
+		return;
+	s->t[i].mark = 1;
+	s->work[s->nwork++] = i;
+}
+
+/*
+ * Mark every table a token of text names, by its base name or, for the
+ * tables in ren (nren of them, renamed by an earlier file), its name now.
+ */
+static int
+reach_text(struct cg_sim *s, const char *text, size_t len,
+    const size_t *ren, size_t nren, struct cg_err *err)
+{
+	struct cg_buf b = CG_BUF_INIT;
+	struct cg_tok t;
+	size_t pos = 0, i;
+	int rc = 0;
+
+	for (;;) {
+		t = cg_sql_next_token(text, len, &pos);
+		if (t.kind == CG_TOK_END)
+			break;
+		rc = tok_name(&b, text, t, err);
+		if (rc < 0)
+			break;
+		if (rc == 0)
+			continue;
+		rc = 0;
+		if (find_table(s, b.data, &i) != NULL)
+			reach(s, i);
+		for (i = 0; i < nren; i++)
+			if (cg_ident_eq(s->t[ren[i]].cur, b.data))
+				reach(s, ren[i]);
+	}
+	cg_buf_release(&b);
+	return rc;
+}
+
+/* For each table, the tables whose text says REFERENCES it. */
+static int
+kids_build(struct cg_sim *s, struct cg_err *err)
+{
+	struct cg_buf b = CG_BUF_INIT;
+	struct stable *p;
+	struct cg_tok t;
+	size_t i, pi, pos, len;
+	int after_ref, rc = 0;
+
+	for (i = 0; rc == 0 && i < s->nt; i++) {
+		const char *c = s->t[i].create;
+
+		len = strlen(c);
+		pos = 0;
+		after_ref = 0;
+		for (;;) {
+			t = cg_sql_next_token(c, len, &pos);
+			if (t.kind == CG_TOK_END)
+				break;
+			if (!after_ref) {
+				after_ref = cg_tok_is(c, t, "REFERENCES");
+				continue;
+			}
+			after_ref = 0;
+			rc = tok_name(&b, c, t, err);
+			if (rc < 0)
+				break;
+			rc = 0;
+			if ((p = find_table(s, b.data, &pi)) == NULL || pi == i ||
+			    (p->nkids > 0 && p->kids[p->nkids - 1] == i))
+				continue;
+			rc = cg_grow(&p->kids, &p->capkids, p->nkids + 1,
+			    sizeof(*p->kids), err);
+			if (rc < 0)
+				break;
+			p->kids[p->nkids++] = i;
+		}
+	}
+	s->kids_built = 1;
+	cg_buf_release(&b);
+	return rc;
+}
+
+/*
+ * Mark what the file can change: the tables it names; through a
+ * foreign key, every table that references a marked one (CASCADE, SET
+ * NULL, SET DEFAULT, RESTRICT: children with rows decide what a DELETE
+ * does); the tables named by the triggers on a marked table or on a
+ * view the file names.  Then their parents (mark 2), which a child's
+ * seeded keys point at.  A table no earlier file reached is as the
+ * base left it, so seeding it now gives the rows seeding first would.
+ */
+static int
+reach_file(struct cg_sim *s, const char *text, size_t len,
+    struct cg_err *err)
+{
+	struct stable *t;
+	size_t i, k, ti;
+	size_t *ren = NULL, nren = 0;
+	int rc;
+
+	for (i = 0; i < s->nt; i++)
+		if (!cg_ident_eq(s->t[i].cur, s->t[i].name))
+			nren++;
+	if (nren > 0) {
+		ren = calloc(nren, sizeof(*ren));
+		if (ren == NULL)
+			return cg_err_nomem(err);
+		for (i = 0, nren = 0; i < s->nt; i++)
+			if (!cg_ident_eq(s->t[i].cur, s->t[i].name))
+				ren[nren++] = i;
+	}
+	s->nwork = 0;
+	rc = reach_text(s, text, len, ren, nren, err);
+	for (k = 0; rc == 0 && k < s->ntrig; k++)
+		if (find_table(s, s->trig[k].on, NULL) == NULL &&
+		    has_word(text, len, s->trig[k].on))
+			rc = reach_text(s, s->trig[k].sql,
+			    strlen(s->trig[k].sql), ren, nren, err);
+	if (rc == 0 && s->nwork > 0 && !s->kids_built)
+		rc = kids_build(s, err);
+	while (rc == 0 && s->nwork > 0) {
+		t = &s->t[s->work[--s->nwork]];
+		for (k = 0; k < t->nkids; k++)
+			reach(s, t->kids[k]);
+		for (k = 0; rc == 0 && k < s->ntrig; k++)
+			if (cg_ident_eq(s->trig[k].on, t->name) ||
+			    cg_ident_eq(s->trig[k].on, t->cur))
+				rc = reach_text(s, s->trig[k].sql,
+				    strlen(s->trig[k].sql), ren, nren, err);
+	}
+	free(ren);
+	if (rc < 0)
+		return rc;
+	/* Parents, loading what is marked: the worklist again. */
+	for (i = 0; i < s->nt; i++)
+		if (s->t[i].mark != 0 && !s->t[i].loaded && !s->t[i].queued) {
+			s->t[i].queued = 1;
+			s->work[s->nwork++] = i;
+		}
+	if (s->nwork == 0)
+		return 0;
+	{
+		static const char xsql[] = "SELECT name, type, \"notnull\", "
+		    "dflt_value, pk, hidden FROM pragma_table_xinfo(?1)";
+		static const char fsql[] = "SELECT \"from\", \"table\", "
+		    "\"to\", seq FROM pragma_foreign_key_list(?1) "
+		    "ORDER BY id, seq";
+		sqlite3_stmt *xi = NULL, *fk = NULL;
+		int src;
+
+		src = sqlite3_prepare_v2(s->db, xsql, -1, &xi, NULL);
+		if (src == SQLITE_OK)
+			src = sqlite3_prepare_v2(s->db, fsql, -1, &fk, NULL);
+		if (src != SQLITE_OK)
+			rc = sql_fail(s, src, "read the columns", err);
+		while (rc == 0 && s->nwork > 0) {
+			t = &s->t[s->work[--s->nwork]];
+			if (t->loaded)
+				continue;
+			rc = load_one(s, t, xi, fk, err);
+			for (k = 0; rc == 0 && k < t->ncols; k++) {
+				if (t->cols[k].fk_table < 0)
+					continue;
+				ti = (size_t)t->cols[k].fk_table;
+				if (s->t[ti].mark == 0)
+					s->t[ti].mark = 2;
+				if (!s->t[ti].loaded && !s->t[ti].queued) {
+					s->t[ti].queued = 1;
+					s->work[s->nwork++] = ti;
+				}
+			}
+		}
+		sqlite3_finalize(xi);
+		sqlite3_finalize(fk);
+	}
+	return rc;
+}
+
+/*
+ * Seed the marked tables not seeded yet: parents before children, with
+ * foreign keys off, within the time budget, cycles fixed up after.
+ */
+static int
+seed_marked(struct cg_sim *s, struct cg_err *err)
+{
+	size_t from = s->norder, i;
+	int rc = 0;
+
+	for (i = 0; i < s->nt; i++)
+		if (s->t[i].mark != 0 && s->t[i].state == 0)
+			visit(s, i);
+	if (s->norder == from)
+		return 0;
+	/* Between files: nothing is open, as the replay leaves it. */
+	if (!sqlite3_get_autocommit(s->db))
+		(void)tool_exec(s, "ROLLBACK");
+	if (tool_exec(s, "PRAGMA foreign_keys=OFF") != SQLITE_OK ||
+	    tool_exec(s, "BEGIN") != SQLITE_OK)
+		return sql_fail(s, sqlite3_errcode(s->db), "start seeding", err);
+	for (i = from; i < s->norder; i++) {
 		struct stable *t = &s->t[s->order[i]];
 
+		t->tried = 1;
 		if (cg_sandbox_budget_hit(s->sb)) {
 			t->why = cg_strdup(SIM_OUT_OF_TIME);
 			if (t->why == NULL) {
@@ -1413,22 +1802,99 @@ cg_sim_new(struct cg_sim **out, struct cg_sandbox *base, struct cg_err *err)
 		if (rc < 0)
 			break;
 	}
-	for (i = 0; rc == 0 && i < s->nt; i++)
-		rc = fix_deferred(s, &s->t[i], err);
+	for (i = from; rc == 0 && i < s->norder; i++)
+		rc = fix_deferred(s, &s->t[s->order[i]], err);
 	if (rc < 0) {
 		(void)tool_exec(s, "ROLLBACK");
-		goto out;
+		return rc;
 	}
 	if (tool_exec(s, "COMMIT") != SQLITE_OK) {
 		rc = sql_fail(s, sqlite3_errcode(s->db), "commit the seed", err);
 		(void)tool_exec(s, "ROLLBACK");
+	}
+	return rc;
+}
+
+/* Seed what text can reach, before it runs. */
+static int
+seed_for(struct cg_sim *s, const char *text, size_t len,
+    struct cg_err *err)
+{
+	int rc;
+
+	cg_sandbox_budget_start(s->sb);
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = reach_file(s, text, len, err);
+	cg_sandbox_budget_suspend(s->sb, 0);
+	if (rc < 0)
+		return rc;
+	return seed_marked(s, err);
+}
+
+int
+cg_sim_new(struct cg_sim **out, struct cg_sandbox *base, struct cg_err *err)
+{
+	struct cg_sim *s;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return cg_err_nomem(err);
+	rc = cg_sandbox_clone(&s->sb, base, err);
+	if (rc < 0)
+		goto out;
+	s->db = cg_sandbox_db(s->sb);
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = load_tables(s, err);
+	if (rc == 0)
+		rc = hash_build(s, err);
+	if (rc == 0)
+		rc = load_triggers(s, err);
+	cg_sandbox_budget_suspend(s->sb, 0);
+	if (rc < 0)
+		goto out;
+	s->work = calloc(s->nt ? s->nt : 1, sizeof(*s->work));
+	if (s->work == NULL) {
+		rc = cg_err_nomem(err);
 		goto out;
 	}
+	s->lazy = 1;
 	*out = s;
 	s = NULL;
 out:
 	cg_sim_free(s);
 	return rc;
+}
+
+int
+cg_sim_seed_all(struct cg_sim *s, struct cg_err *err)
+{
+	size_t i;
+	int any = 0;
+	int rc = 0;
+
+	s->lazy = 0;		/* nothing left for a file to reach */
+	cg_sandbox_budget_start(s->sb);
+	cg_sandbox_budget_suspend(s->sb, 1);
+	for (i = 0; i < s->nt; i++)
+		any |= s->t[i].loaded;
+	if (!any) {
+		/* One query over the whole schema beats one per table. */
+		rc = load_columns(s, err);
+	} else {
+		for (i = 0; i < s->nt; i++)
+			if (s->t[i].mark == 0)
+				s->t[i].mark = 2;
+		rc = reach_file(s, "", 0, err);
+	}
+	cg_sandbox_budget_suspend(s->sb, 0);
+	for (i = 0; i < s->nt; i++)
+		if (s->t[i].mark == 0)
+			s->t[i].mark = 2;
+	if (rc < 0)
+		return rc;
+	return seed_marked(s, err);
 }
 
 /* ---- running ---- */
@@ -1564,6 +2030,11 @@ cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
 	size_t i;
 	int rc;
 
+	if (s->lazy) {
+		rc = seed_for(s, src->data, src->len, err);
+		if (rc < 0)
+			return rc;
+	}
 	hooks.on_stmt_start = on_stmt;
 	hooks.payload = s;
 	s->have_stmt = 0;
@@ -2043,6 +2514,8 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 	for (i = 0; i < s->nt && rc == 0; i++) {
 		struct stable *t = &s->t[i];
 
+		if (!t->tried)
+			continue;	/* no file could reach it: not seeded */
 		if (t->nrows == 0 && t->why != NULL &&
 		    strcmp(t->why, SIM_OUT_OF_TIME) == 0) {
 			nlate++;	/* one note for all of them, below */

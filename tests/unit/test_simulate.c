@@ -21,6 +21,7 @@ static struct cg_sandbox *sb;
 static struct cg_sim *sim;
 static struct cg_findings fs;
 static struct cg_config cfg;
+static int seed_all;	/* seed every table, not what the file reaches */
 
 static void
 setup(void)
@@ -31,6 +32,7 @@ setup(void)
 	cg_config_init(&cfg);
 	memset(&fs, 0, sizeof(fs));
 	sim = NULL;
+	seed_all = 0;
 	cg_assert_ok(cg_sandbox_open(&sb, &opts, &err), &err);
 }
 
@@ -72,6 +74,8 @@ run(const char *hist, const char *mig, int with_static)
 	cg_assert_ok(cg_replay_history(sb, &h, &fs, &err), &err);
 	cr_assert_eq(fs.n, 0, "the history must replay cleanly");
 	cg_assert_ok(cg_sim_new(&sim, sb, &err), &err);
+	if (seed_all)
+		cg_assert_ok(cg_sim_seed_all(sim, &err), &err);
 	if (with_static)
 		cg_assert_ok(cg_replay_check(sb, &cfg, &m, &fs, &err), &err);
 	cg_assert_ok(cg_sim_run_file(sim, &cfg, &m, &err), &err);
@@ -368,6 +372,7 @@ Test(simulate, constrained_tables_are_all_seeded)
 {
 	struct cg_sim_counts c;
 
+	seed_all = 1;
 	run("CREATE TABLE s (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, "
 	    "t TEXT, r REAL, b BLOB, a ANY) STRICT;\n"
 	    "CREATE TABLE w (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;\n"
@@ -398,6 +403,7 @@ Test(simulate, checks_with_alternatives_are_seeded)
 {
 	struct cg_sim_counts c;
 
+	seed_all = 1;
 	run("CREATE TABLE server (id TEXT PRIMARY KEY);\n"
 	    "CREATE TABLE channel (id TEXT PRIMARY KEY);\n"
 	    "CREATE TABLE setting (id TEXT PRIMARY KEY, server_id TEXT "
@@ -438,6 +444,7 @@ Test(simulate, a_table_that_cannot_be_seeded_is_named_in_a_note)
 	const struct cg_finding *f;
 	struct cg_sim_counts c;
 
+	seed_all = 1;
 	run("CREATE TABLE ok (id INTEGER PRIMARY KEY);\n"
 	    "CREATE TABLE nope (x INTEGER CHECK (0));\n",
 	    "SELECT 1;\n", 0);
@@ -478,6 +485,91 @@ Test(simulate, rename_is_followed)
 	    "of task_logs lost (cascade from todo via task_logs.task_id)");
 	assert_msg(only(CG_RULE_DELETE_ROWS), "simulated: DELETE removed 1 of "
 	    "2 seeded rows of projects");
+}
+
+/* Lazy seeding: what a file can reach, and nothing else. */
+static const char reach_schema[] =
+    "CREATE TABLE org (id INTEGER PRIMARY KEY);\n"
+    "CREATE TABLE parent (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL "
+    "REFERENCES org(id));\n"
+    "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT "
+    "NULL REFERENCES parent(id) ON DELETE CASCADE);\n"
+    "CREATE TABLE grandchild (id INTEGER PRIMARY KEY, child_id INTEGER "
+    "REFERENCES child(id) ON DELETE SET NULL);\n"
+    "CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT);\n"
+    "CREATE TRIGGER trg_a AFTER DELETE ON grandchild BEGIN\n"
+    "  DELETE FROM audit;\n"
+    "END;\n"
+    "CREATE TABLE unrelated (id INTEGER PRIMARY KEY);\n"
+    "CREATE TABLE nope (x INTEGER CHECK (0));\n";
+
+Test(simulate, a_file_seeds_its_tables_children_trigger_targets_and_parents)
+{
+	struct cg_sim_counts c;
+
+	cfg.target = CG_TARGET_SQLITE;
+	run(reach_schema, "PRAGMA foreign_keys=ON;\nDELETE FROM parent "
+	    "WHERE id = 1;\n", 0);
+	cg_sim_counts(sim, &c);
+	cr_assert_eq(c.ntables, 7);
+	/* parent, child, grandchild, audit (trigger), org (parent's parent) */
+	cr_assert_eq(c.nseeded, 5, "%zu seeded", c.nseeded);
+	cr_assert_eq(c.nrows, 10);
+	cr_assert_eq(count(CG_RULE_NOT_SIMULATED), 0, "nope is not reached");
+	assert_msg(only(CG_RULE_DATA_LOSS), "simulated: 1 of 2 seeded rows "
+	    "of child lost (cascade from parent via child.parent_id)");
+	assert_msg(only(CG_RULE_ROWS_CHANGED), "simulated: 1 of 2 seeded rows "
+	    "of grandchild changed (SET NULL from child via "
+	    "grandchild.child_id)");
+}
+
+Test(simulate, a_trigger_reaches_tables_its_table_does_not_reference)
+{
+	struct cg_sim_counts c;
+
+	run(reach_schema, "DELETE FROM grandchild;\n", 0);
+	cg_sim_counts(sim, &c);
+	/* grandchild, audit, and the parents child, parent, org */
+	cr_assert_eq(c.nseeded, 5, "%zu seeded", c.nseeded);
+	assert_msg(only(CG_RULE_DATA_LOSS), "simulated: 2 of 2 seeded rows "
+	    "of audit lost (trigger trg_a on grandchild)");
+}
+
+Test(simulate, a_table_a_file_names_but_cannot_be_seeded_gets_its_note)
+{
+	run(reach_schema, "DELETE FROM nope;\n", 0);
+	assert_msg(only(CG_RULE_NOT_SIMULATED), "not simulated: nope: CHECK "
+	    "constraint failed: 0");
+}
+
+Test(simulate, a_later_file_seeds_what_it_reaches_after_a_rename)
+{
+	struct cg_source m1 = { NULL, "migrations/0002_a.sql",
+	    "ALTER TABLE unrelated RENAME TO other;\n", 0 };
+	struct cg_source m2 = { NULL, "migrations/0003_b.sql",
+	    "DELETE FROM other;\nDELETE FROM audit;\n", 0 };
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sim_counts c;
+
+	m1.len = strlen(m1.data);
+	m2.len = strlen(m2.data);
+	run(reach_schema, "SELECT 1;\n", 0);
+	cg_sim_counts(sim, &c);
+	cr_assert_eq(c.nseeded, 0, "SELECT 1 reaches nothing");
+	cg_findings_release(&fs);
+	cg_assert_ok(cg_sim_run_file(sim, &cfg, &m1, &err), &err);
+	cg_assert_ok(cg_sim_run_file(sim, &cfg, &m2, &err), &err);
+	cg_assert_ok(cg_sim_verdict(sim, &fs, &err), &err);
+	dump();
+	cg_sim_counts(sim, &c);
+	cr_assert_eq(c.nseeded, 2, "unrelated (seeded by the rename) and "
+	    "audit: %zu", c.nseeded);
+	cr_assert_eq(count(CG_RULE_DELETE_ROWS), 2);
+	/* In the base's table order: audit, then unrelated (now other). */
+	assert_msg(nth(CG_RULE_DELETE_ROWS, 0), "simulated: DELETE removed 2 "
+	    "of 2 seeded rows of audit");
+	assert_msg(nth(CG_RULE_DELETE_ROWS, 1), "simulated: DELETE removed 2 "
+	    "of 2 seeded rows of other");
 }
 
 Test(simulate, rows_inserted_by_the_migration_do_not_count)
@@ -579,6 +671,7 @@ Test(simulate, corpus_tables_are_seeded, .timeout = 120)
 			free(data);
 		}
 		cg_assert_ok(cg_sim_new(&s, base, &err), &err);
+		cg_assert_ok(cg_sim_seed_all(s, &err), &err);
 		cg_sim_counts(s, &c);
 		cg_assert_ok(cg_sim_verdict(s, &verdict, &err), &err);
 		for (i = 0; i < verdict.n; i++)
