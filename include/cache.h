@@ -60,4 +60,18 @@ int cg_cache_save(const char *dir, const struct cg_cache_keys *k,
     struct cg_sandbox *sb, const struct cg_findings *fs, long long max_bytes,
     struct cg_err *err);
 
+struct cg_treeset;
+
+/*
+ * The trees that hold no file a predicate wants (git_changes.h), stored
+ * as dir/trees-<tag> (tag names the predicate and its version).  A
+ * missing, truncated or unsorted file loads as empty; save merges what
+ * a walk added and writes atomically.  Errors only for running out of
+ * memory: the memo is optional.
+ */
+int cg_cache_treeset_load(struct cg_treeset *s, const char *dir,
+    const char *tag, struct cg_err *err);
+int cg_cache_treeset_save(struct cg_treeset *s, const char *dir,
+    const char *tag, struct cg_err *err);
+
 #endif

@@ -69,13 +69,32 @@ int cg_repo_list(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     struct cg_err *err);
 
 /*
+ * Trees known to hold nothing that a want() predicate takes, by raw id
+ * (CG_TREE_ID_BYTES each).  ids is sorted (a lookup table, loaded by
+ * cache.c); a walk appends the empty trees it finds to added.
+ */
+#define CG_TREE_ID_BYTES 20
+struct cg_treeset {
+	unsigned char *ids;	/* n ids, sorted bytewise */
+	size_t n;
+	unsigned char *added;	/* nadded ids, unsorted */
+	size_t nadded, cap;
+};
+
+void cg_treeset_release(struct cg_treeset *s);
+
+/*
  * Every entry of side (a whole-tree walk, or the index) for which
  * want(path) is 1, sorted by path.  For callers that decide by name
  * wherever a file is (layout detection); cheaper than '**' globs.
+ * With skip (may be NULL), subtrees in skip->ids are not entered, and
+ * subtrees found to hold nothing wanted go to skip->added: a tree id
+ * names its content, so the next walk of a changed tree only reads the
+ * folders that changed.
  */
 int cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     const struct cg_side *side, int (*want)(const char *path),
-    struct cg_err *err);
+    struct cg_treeset *skip, struct cg_err *err);
 
 /*
  * Read the blob at path in side into *data (NUL-terminated, owned by

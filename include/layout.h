@@ -23,6 +23,8 @@ struct cg_err;
  */
 extern const char *const cg_layout_globs[];
 int cg_layout_wants(const char *path);
+/* Names what cg_layout_wants takes; change it when the predicate changes. */
+#define CG_LAYOUT_TAG "layout1"
 
 /*
  * Read the file at path of the side being detected: *data NUL-terminated

@@ -21,6 +21,7 @@
 #include "cache.h"
 #include "cascadeguard.h"
 #include "err.h"
+#include "git_changes.h"
 #include "sandbox.h"
 #include "sandbox_db.h"
 #include "util.h"
@@ -643,5 +644,124 @@ out:
 	cg_buf_release(&dst);
 	cg_buf_release(&tail);
 	/* Only running out of memory is an error: the cache is optional. */
+	return rc == CG_ENOMEM ? rc : 0;
+}
+
+#define TREES_MAGIC "CGTREES1"
+#define TREES_MAX ((size_t)500000)	/* 10 MB; then start over */
+
+static int
+cmp_tree_id(const void *a, const void *b)
+{
+	return memcmp(a, b, CG_TREE_ID_BYTES);
+}
+
+int
+cg_cache_treeset_load(struct cg_treeset *s, const char *dir, const char *tag,
+    struct cg_err *err)
+{
+	char path[4096];
+	struct stat stt;
+	size_t n, i;
+	ssize_t got;
+	char magic[8];
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	if (snprintf(path, sizeof(path), "%s/trees-%s", dir, tag) >=
+	    (int)sizeof(path))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &stt) < 0 || !S_ISREG(stt.st_mode) || stt.st_size < 8 ||
+	    ((size_t)stt.st_size - 8) % CG_TREE_ID_BYTES != 0 ||
+	    ((size_t)stt.st_size - 8) / CG_TREE_ID_BYTES > TREES_MAX)
+		goto out;
+	n = ((size_t)stt.st_size - 8) / CG_TREE_ID_BYTES;
+	if (read(fd, magic, 8) != 8 || memcmp(magic, TREES_MAGIC, 8) != 0)
+		goto out;
+	s->ids = malloc(n ? n * CG_TREE_ID_BYTES : 1);
+	if (s->ids == NULL) {
+		close(fd);
+		return cg_err_nomem(err);
+	}
+	got = read(fd, s->ids, n * CG_TREE_ID_BYTES);
+	if (got < 0 || (size_t)got != n * CG_TREE_ID_BYTES)
+		goto bad;
+	/* bsearch needs order: a file out of order is not used */
+	for (i = 1; i < n; i++)
+		if (cmp_tree_id(s->ids + (i - 1) * CG_TREE_ID_BYTES,
+		    s->ids + i * CG_TREE_ID_BYTES) >= 0)
+			goto bad;
+	s->n = n;
+	goto out;
+bad:
+	free(s->ids);
+	s->ids = NULL;
+out:
+	close(fd);
+	return 0;
+}
+
+int
+cg_cache_treeset_save(struct cg_treeset *s, const char *dir, const char *tag,
+    struct cg_err *err)
+{
+	struct cg_buf tmp = CG_BUF_INIT, dst = CG_BUF_INIT;
+	unsigned char *all = NULL, *p;
+	size_t i = 0, j = 0, n = 0, keep;
+	int fd = -1, ok;
+	int rc = 0;
+
+	if (s->nadded == 0)
+		return 0;
+	qsort(s->added, s->nadded, CG_TREE_ID_BYTES, cmp_tree_id);
+	keep = s->n + s->nadded > TREES_MAX ? 0 : s->n;
+	all = malloc((keep + s->nadded) * CG_TREE_ID_BYTES);
+	if (all == NULL)
+		return cg_err_nomem(err);
+	/* merge two sorted lists, dropping repeats */
+	while (i < keep || j < s->nadded) {
+		const unsigned char *a = i < keep ? s->ids + i *
+		    CG_TREE_ID_BYTES : NULL;
+		const unsigned char *b = j < s->nadded ? s->added + j *
+		    CG_TREE_ID_BYTES : NULL;
+
+		if (b == NULL || (a != NULL && cmp_tree_id(a, b) <= 0)) {
+			p = (unsigned char *)a;
+			i++;
+		} else {
+			p = (unsigned char *)b;
+			j++;
+		}
+		if (n > 0 && cmp_tree_id(all + (n - 1) * CG_TREE_ID_BYTES,
+		    p) == 0)
+			continue;
+		memcpy(all + n * CG_TREE_ID_BYTES, p, CG_TREE_ID_BYTES);
+		n++;
+	}
+	rc = cg_buf_printf(&tmp, err, "%s/tmp-%ld-trees-%s.tmp", dir,
+	    (long)getpid(), tag);
+	if (rc == 0)
+		rc = cg_buf_printf(&dst, err, "%s/trees-%s", dir, tag);
+	if (rc < 0 || make_dirs(dir) < 0)
+		goto out;
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0666);
+	if (fd < 0)
+		goto out;
+	ok = write_all(fd, TREES_MAGIC, 8) &&
+	    write_all(fd, all, n * CG_TREE_ID_BYTES);
+	if (close(fd) < 0 || !ok) {
+		(void)unlink(tmp.data);
+		goto out;
+	}
+	if (rename(tmp.data, dst.data) < 0)
+		(void)unlink(tmp.data);
+out:
+	free(all);
+	cg_buf_release(&tmp);
+	cg_buf_release(&dst);
 	return rc == CG_ENOMEM ? rc : 0;
 }

@@ -833,6 +833,43 @@ copy_set(struct cg_set *dst, const struct cg_set *src, struct cg_err *err)
 }
 
 /*
+ * The files layout detection looks at, from a walk of the tip's whole
+ * tree.  With the cache on, the trees known to hold none of them are
+ * skipped (tree ids name their content), so a push reads the folders it
+ * changed, not the repository.
+ */
+static int
+detect_entries(struct cg_entry **ev, size_t *ne, struct cg_repo *r,
+    const struct cg_side *tip, const struct cg_check_opts *opts,
+    struct cg_err *err)
+{
+	struct cg_treeset skip;
+	struct cg_buf dir = CG_BUF_INIT;
+	int use_cache;
+	int rc;
+
+	memset(&skip, 0, sizeof(skip));
+	rc = cache_wanted(&use_cache, r, opts, err);
+	if (rc < 0)
+		return rc;
+	if (!use_cache || tip->kind != CG_SIDE_COMMIT)
+		return cg_repo_list_wanted(ev, ne, r, tip, cg_layout_wants,
+		    NULL, err);
+	rc = cg_buf_printf(&dir, err, "%scascadeguard/cache",
+	    cg_repo_git_dir(r));
+	if (rc == 0)
+		rc = cg_cache_treeset_load(&skip, dir.data, CG_LAYOUT_TAG, err);
+	if (rc == 0)
+		rc = cg_repo_list_wanted(ev, ne, r, tip, cg_layout_wants,
+		    &skip, err);
+	if (rc == 0)
+		rc = cg_cache_treeset_save(&skip, dir.data, CG_LAYOUT_TAG, err);
+	cg_treeset_release(&skip);
+	cg_buf_release(&dir);
+	return rc;
+}
+
+/*
  * The sets to check, in order: explicit globs make one unnamed set,
  * [set NAME] sections their own, otherwise what the tip's layout shows
  * (layout.h).  Targets: --target or the server's, else a [set]
@@ -866,8 +903,7 @@ resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
 		for (n = 0; rc == 0 && n < cfg->nsets; n++)
 			rc = copy_set(&v[n], &cfg->sets[n], err);
 	} else {
-		rc = cg_repo_list_wanted(&ev, &ne, r, tip, cg_layout_wants,
-		    err);
+		rc = detect_entries(&ev, &ne, r, tip, opts, err);
 		if (rc == 0)
 			rc = cg_layout_detect(&v, &n, ev, ne, read_tool_file,
 			    &rctx, err);

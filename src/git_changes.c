@@ -1418,6 +1418,7 @@ out:
 
 /* What cg_repo_list_wanted collects. */
 struct want_ctx {
+	struct cg_repo *r;
 	int (*want)(const char *path);
 	struct cg_entry *v;
 	size_t n, cap;
@@ -1449,30 +1450,107 @@ want_add(struct want_ctx *c, const char *path, const git_oid *id,
 	return 0;
 }
 
-static int
-want_walk_cb(const char *root, const git_tree_entry *te, void *payload)
+void
+cg_treeset_release(struct cg_treeset *s)
 {
-	struct want_ctx *c = payload;
+	if (s == NULL)
+		return;
+	free(s->ids);
+	free(s->added);
+	memset(s, 0, sizeof(*s));
+}
 
-	if (git_tree_entry_type(te) == GIT_OBJECT_TREE)
-		return 0;	/* descend */
-	c->path.len = 0;
-	c->rc = cg_buf_puts(&c->path, root, c->err);
-	if (c->rc == 0)
-		c->rc = cg_buf_puts(&c->path, git_tree_entry_name(te), c->err);
-	if (c->rc == 0)
-		c->rc = want_add(c, c->path.data, git_tree_entry_id(te),
-		    (unsigned)git_tree_entry_filemode_raw(te));
-	return c->rc < 0 ? -1 : 0;
+static int
+cmp_tree_id(const void *a, const void *b)
+{
+	return memcmp(a, b, CG_TREE_ID_BYTES);
+}
+
+static int
+treeset_has(const struct cg_treeset *s, const git_oid *id)
+{
+	return s != NULL && s->n > 0 && bsearch(id->id, s->ids, s->n,
+	    CG_TREE_ID_BYTES, cmp_tree_id) != NULL;
+}
+
+static int
+treeset_add(struct cg_treeset *s, const git_oid *id, struct cg_err *err)
+{
+	int rc;
+
+	rc = cg_grow(&s->added, &s->cap, (s->nadded + 1) * CG_TREE_ID_BYTES,
+	    1, err);
+	if (rc < 0)
+		return rc;
+	memcpy(s->added + s->nadded * CG_TREE_ID_BYTES, id->id,
+	    CG_TREE_ID_BYTES);
+	s->nadded++;
+	return 0;
+}
+
+/*
+ * Walk tree (its path in c->path) depth first; *found = 1 when an entry
+ * below was wanted.  Known-empty subtrees are skipped.
+ */
+static int
+want_walk(struct want_ctx *c, git_tree *tree, struct cg_treeset *skip,
+    unsigned depth, int *found)
+{
+	const git_tree_entry *te;
+	git_tree *sub = NULL;
+	size_t i, n = git_tree_entrycount(tree), saved = c->path.len;
+	int subfound;
+	int rc = 0;
+
+	*found = 0;
+	if (depth > CG_MAX_TREE_DEPTH)
+		return cg_err_set(c->err, CG_EINPUT, "tree deeper than %d "
+		    "folders at '%s'", CG_MAX_TREE_DEPTH, c->path.data);
+	for (i = 0; rc == 0 && i < n; i++) {
+		te = git_tree_entry_byindex(tree, i);
+		c->path.len = saved;
+		rc = cg_buf_puts(&c->path, git_tree_entry_name(te), c->err);
+		if (rc < 0)
+			break;
+		if (git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+			size_t before = c->n;
+
+			rc = want_add(c, c->path.data, git_tree_entry_id(te),
+			    (unsigned)git_tree_entry_filemode_raw(te));
+			if (c->n > before)
+				*found = 1;
+			continue;
+		}
+		if (treeset_has(skip, git_tree_entry_id(te)))
+			continue;
+		rc = cg_buf_puts(&c->path, "/", c->err);
+		if (rc == 0 && git_tree_lookup(&sub, c->r->repo,
+		    git_tree_entry_id(te)) < 0)
+			rc = git_fail(c->err, CG_EGIT, "cannot read the tree "
+			    "'%s'", c->path.data);
+		if (rc == 0)
+			rc = want_walk(c, sub, skip, depth + 1, &subfound);
+		git_tree_free(sub);
+		sub = NULL;
+		if (rc == 0 && subfound)
+			*found = 1;
+		else if (rc == 0 && skip != NULL)
+			rc = treeset_add(skip, git_tree_entry_id(te), c->err);
+	}
+	c->path.len = saved;
+	if (c->path.data != NULL)
+		c->path.data[saved] = '\0';
+	return rc;
 }
 
 int
 cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     const struct cg_side *side, int (*want)(const char *path),
-    struct cg_err *err)
+    struct cg_treeset *skip, struct cg_err *err)
 {
 	const git_index_entry *ie;
 	struct want_ctx c;
+	int found = 0;
 	git_tree *tree = NULL;
 	git_index *idx;
 	size_t i, n;
@@ -1480,6 +1558,7 @@ cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
 
 	memset(&c, 0, sizeof(c));
 	c.want = want;
+	c.r = r;
 	c.err = err;
 	*out = NULL;
 	*nout = 0;
@@ -1494,10 +1573,10 @@ cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
 		}
 	} else if (side->kind == CG_SIDE_COMMIT) {
 		rc = side_tree(&tree, r, side, err);
-		if (rc == 0 && git_tree_walk(tree, GIT_TREEWALK_PRE,
-		    want_walk_cb, &c) < 0)
-			rc = c.rc < 0 ? c.rc : git_fail(err, CG_EGIT,
-			    "cannot walk the tree of %s", side->oid);
+		if (rc == 0)
+			rc = cg_buf_puts(&c.path, "", err);
+		if (rc == 0)
+			rc = want_walk(&c, tree, skip, 0, &found);
 	}
 	git_tree_free(tree);
 	cg_buf_release(&c.path);

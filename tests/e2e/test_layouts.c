@@ -946,3 +946,57 @@ Test(layouts, graph_needs_set_when_there_are_two)
 	cr_assert(strstr(r.out, "--set name") != NULL, "%s", r.out);
 	cg_run_release(&r);
 }
+
+/*
+ * The detection memo ($GIT_DIR/cascadeguard/cache/trees-*): folders
+ * known to hold no migration are skipped by tree id, so a folder that
+ * gains migrations (a new tree id) is still found, and a damaged memo
+ * is ignored.
+ */
+Test(layouts, detection_memo_skips_only_unchanged_folders)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "src/app/main.c", "int main(void) { return 0; }\n");
+	cg_test_write(dir, "docs/readme.txt", "hello\n");
+	cg_test_write(dir, "db/migrations/0001_init.sql",
+	    "CREATE TABLE p (id INTEGER PRIMARY KEY);\n");
+	commit("one set");
+	cr_assert_eq(cg_test_sh(dir, "git tag base"), 0);
+	cg_test_write(dir, "db/migrations/0002_more.sql",
+	    "CREATE TABLE q (id INTEGER PRIMARY KEY);\n");
+	commit("more");
+	run(&r, "check-range", "base..HEAD", NULL);
+	cr_assert_eq(r.code, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "target d1)") != NULL, "%s", r.out);
+	cg_run_release(&r);
+	/* src, src/app and docs hold nothing: three ids memoized */
+	cr_assert_eq(cg_test_sh(dir, "test \"$(stat -c %%s "
+	    ".git/cascadeguard/cache/trees-layout1)\" = 68"), 0);
+
+	/* src/app gains a migrations folder with a cascading drop */
+	cg_test_write(dir, "src/app/migrations/0001_init.sql",
+	    "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
+	    "CREATE TABLE b (id INTEGER PRIMARY KEY,\n"
+	    "  a INTEGER REFERENCES a(id) ON DELETE CASCADE);\n");
+	commit("second set");
+	cr_assert_eq(cg_test_sh(dir, "git tag second"), 0);
+	cg_test_write(dir, "src/app/migrations/0002_drop.sql",
+	    "DROP TABLE a;\n");
+	commit("drop");
+	run(&r, "check-range", "second..HEAD", NULL);
+	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
+	cr_assert(has_line(r.out, "[src/app/migrations] "
+	    "src/app/migrations/0002_drop.sql:1:1: error[cascade-drop]: "
+	    "DROP TABLE a deletes every row of 1 table through ON DELETE "
+	    "CASCADE"), "%s", r.out);
+	cg_run_release(&r);
+
+	/* a damaged memo changes nothing */
+	cr_assert_eq(cg_test_sh(dir, "printf 'CGTREES1xyz' > "
+	    ".git/cascadeguard/cache/trees-layout1"), 0);
+	run(&r, "check-range", "second..HEAD", NULL);
+	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "[src/app/migrations] ") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}

@@ -215,13 +215,23 @@ Test(cache, eviction_keeps_the_folder_under_its_cap)
 	FILE *p;
 	char cmd[4200];
 
+	long one;
+
 	save(1, "one");
-	/* each file is about 8.3 KiB: a 12,000-byte cap keeps one */
+	/* a cap of one and a half files keeps one (the second is larger) */
+	snprintf(cmd, sizeof(cmd), "stat -c %%s %s/*", cachedir);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	cr_assert_not_null(fgets(out, sizeof(out), p));
+	pclose(p);
+	one = strtol(out, NULL, 10);
+	cr_assert_gt(one, 0);
 	cr_assert_eq(sqlite3_exec(cg_sandbox_db(sb), "CREATE TABLE x (id)",
 	    NULL, NULL, NULL), SQLITE_OK);
 	cg_assert_ok(cg_cache_keys_init(&k, "salt", paths, oids, 2, &err), &err);
 	sleep(1);	/* a newer mtime than the first file */
-	cg_assert_ok(cg_cache_save(cachedir, &k, sb, &fs, 12000, &err), &err);
+	cg_assert_ok(cg_cache_save(cachedir, &k, sb, &fs, one + one / 2,
+	    &err), &err);
 	cg_cache_keys_release(&k);
 	snprintf(cmd, sizeof(cmd), "ls %s | wc -l", cachedir);
 	p = popen(cmd, "r");
