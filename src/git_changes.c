@@ -6,17 +6,23 @@
  * files of a commit or the index without walking the whole tree, and
  * reading blobs.  Content comes from git objects, never the work tree.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "err.h"
 #include "git_changes.h"
+#include "git_index.h"
 #include "migrations.h"
 #include "util.h"
 #include "banned.h"
@@ -27,7 +33,8 @@
 struct cg_repo {
 	git_repository *repo;
 	git_odb *odb;		/* the repository's, with the quarantine */
-	git_index *index;	/* loaded on first use; NULL before */
+	struct cg_index index;	/* loaded on first use */
+	int index_loaded;
 	int inited;		/* git_libgit2_init succeeded */
 };
 
@@ -58,7 +65,7 @@ cg_repo_free(struct cg_repo *r)
 {
 	if (r == NULL)
 		return;
-	git_index_free(r->index);
+	cg_index_release(&r->index);
 	git_odb_free(r->odb);
 	git_repository_free(r->repo);
 	if (r->inited)
@@ -308,32 +315,108 @@ out:
 	return rc;
 }
 
+/* The index as libgit2 reads it: what git_index.c leaves to it. */
+static int
+index_from_libgit2(struct cg_index *out, git_repository *repo,
+    const char *file, struct cg_err *err)
+{
+	const git_index_entry *ie;
+	git_index *idx = NULL;
+	size_t i, n;
+	int rc;
+
+	if (file != NULL)
+		rc = git_index_open(&idx, file);
+	else
+		rc = git_repository_index(&idx, repo);
+	if (rc < 0) {
+		if (file != NULL)
+			return git_fail(err, CG_EGIT, "cannot read the index "
+			    "'%s'", file);
+		return git_fail(err, CG_EGIT, "cannot read the index");
+	}
+	n = git_index_entrycount(idx);
+	for (i = 0; rc == 0 && i < n; i++) {
+		ie = git_index_get_byindex(idx, i);
+		if (ie != NULL)
+			rc = cg_index_add(out, ie->path, ie->mode,
+			    ie->file_size, (unsigned)GIT_INDEX_ENTRY_STAGE(ie),
+			    ie->id.id, err);
+	}
+	git_index_free(idx);
+	if (rc < 0)
+		return rc;
+	/* libgit2 sorts case-insensitively under core.ignorecase. */
+	cg_index_sort(out);
+	return 0;
+}
+
+/*
+ * Map the index file and parse it (git_index.c).  Returns 0,
+ * CG_INDEX_UNSUPPORTED (nothing read: let libgit2 try), or an error.  A
+ * missing file is an empty index, as for git.
+ */
+static int
+index_from_file(struct cg_index *out, const char *path, struct cg_err *err)
+{
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd;
+	int rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : CG_INDEX_UNSUPPORTED;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uintmax_t)st.st_size > SIZE_MAX) {
+		rc = CG_INDEX_UNSUPPORTED;
+		goto out;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		rc = CG_INDEX_UNSUPPORTED;
+		goto out;
+	}
+	rc = cg_index_parse(out, map, (size_t)st.st_size, err);
+out:
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)st.st_size);
+	close(fd);
+	return rc;
+}
+
 /*
  * The index: $GIT_INDEX_FILE when set (git_repository_index ignores it
  * in libgit2 1.5), else the repository's.  A relative GIT_INDEX_FILE is
  * relative to the current directory, as git does it: in a hook that is
- * the top of the work tree.  Loaded once and kept in r.
+ * the top of the work tree.  Read by git_index.c, by libgit2 when that
+ * declines; loaded once and kept in r.
  */
 static int
-repo_index(git_index **out, struct cg_repo *r, struct cg_err *err)
+repo_index(const struct cg_index **out, struct cg_repo *r, struct cg_err *err)
 {
-	const char *file = getenv("GIT_INDEX_FILE");
-	int rc;
+	const char *env = getenv("GIT_INDEX_FILE");
+	const char *file = env != NULL && env[0] != '\0' ? env : NULL;
+	struct cg_buf path = CG_BUF_INIT;
+	int rc = 0;
 
-	if (r->index == NULL) {
-		if (file != NULL && file[0] != '\0') {
-			rc = git_index_open(&r->index, file);
-			if (rc < 0)
-				return git_fail(err, CG_EGIT,
-				    "cannot read the index '%s'", file);
-		} else {
-			rc = git_repository_index(&r->index, r->repo);
-			if (rc < 0)
-				return git_fail(err, CG_EGIT,
-				    "cannot read the index");
-		}
+	if (!r->index_loaded) {
+		if (file == NULL && !git_repository_is_bare(r->repo))
+			rc = cg_buf_printf(&path, err, "%sindex",
+			    git_repository_path(r->repo));
+		if (rc == 0 && (file != NULL || path.data != NULL))
+			rc = index_from_file(&r->index,
+			    file != NULL ? file : path.data, err);
+		else if (rc == 0)
+			rc = CG_INDEX_UNSUPPORTED;
+		if (rc == CG_INDEX_UNSUPPORTED)
+			rc = index_from_libgit2(&r->index, r->repo, file, err);
+		cg_buf_release(&path);
+		if (rc < 0)
+			return rc;
+		r->index_loaded = 1;
 	}
-	*out = r->index;
+	*out = &r->index;
 	return 0;
 }
 
@@ -686,35 +769,27 @@ literal_prefix(const char *glob)
 }
 
 static int
-list_index_range(struct list_ctx *c, git_index *idx, const char *prefix,
-    size_t plen)
+list_index_range(struct list_ctx *c, const struct cg_index *ix,
+    const char *prefix, size_t plen)
 {
-	const git_index_entry *ie;
-	size_t pos = 0, n = git_index_entrycount(idx);
+	const struct cg_index_entry *ie;
+	size_t pos;
+	git_oid id;
 	int rc;
 
-	if (plen > 0) {
-		rc = git_index_find_prefix(&pos, idx, prefix);
-		if (rc == GIT_ENOTFOUND)
-			return 0;
-		if (rc < 0)
-			return git_fail(c->err, CG_EGIT,
-			    "cannot search the index");
-	}
-	for (; pos < n; pos++) {
-		ie = git_index_get_byindex(idx, pos);
-		if (ie == NULL)
+	pos = plen > 0 ? cg_index_lower_bound(ix, prefix) : 0;
+	for (; pos < ix->n; pos++) {
+		ie = &ix->v[pos];
+		if (plen > 0 && strncmp(ie->path, prefix, plen) != 0)
 			break;
-		/* Case-insensitive: an ignorecase index sorts that way. */
-		if (plen > 0 && strncasecmp(ie->path, prefix, plen) != 0)
-			break;
-		if (GIT_INDEX_ENTRY_STAGE(ie) != 0)
+		if (ie->stage != 0)
 			continue;
 		c->path.len = 0;
 		rc = cg_buf_puts(&c->path, ie->path, c->err);
 		if (rc < 0)
 			return rc;
-		rc = add_match(c, &ie->id, ie->mode, ie->file_size);
+		git_oid_fromraw(&id, ie->id);
+		rc = add_match(c, &id, ie->mode, ie->size);
 		if (rc < 0)
 			return rc;
 	}
@@ -724,7 +799,7 @@ list_index_range(struct list_ctx *c, git_index *idx, const char *prefix,
 static int
 list_index(struct list_ctx *c)
 {
-	git_index *idx;
+	const struct cg_index *idx;
 	char *prefix = NULL;
 	size_t g, plen;
 	int rc;
@@ -883,8 +958,9 @@ cg_repo_read_path(char **data, size_t *len, struct cg_repo *r,
 {
 	git_tree *tree = NULL;
 	git_tree_entry *te = NULL;
-	const git_index_entry *ie;
-	git_index *idx;
+	const struct cg_index *idx;
+	size_t pos;
+	git_oid id;
 	char where[16];
 	char hex[CG_OID_HEX_BYTES];
 	unsigned mode;
@@ -900,11 +976,13 @@ cg_repo_read_path(char **data, size_t *len, struct cg_repo *r,
 		rc = repo_index(&idx, r, err);
 		if (rc < 0)
 			goto out;
-		ie = git_index_get_bypath(idx, path, 0);
-		if (ie == NULL)
+		pos = cg_index_lower_bound(idx, path);
+		if (pos == idx->n || strcmp(idx->v[pos].path, path) != 0 ||
+		    idx->v[pos].stage != 0)
 			goto out;
-		mode = ie->mode;
-		git_oid_tostr(hex, sizeof(hex), &ie->id);
+		mode = idx->v[pos].mode;
+		git_oid_fromraw(&id, idx->v[pos].id);
+		git_oid_tostr(hex, sizeof(hex), &id);
 	} else {
 		rc = side_tree(&tree, r, side, err);
 		if (rc < 0)
@@ -1548,11 +1626,12 @@ cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     const struct cg_side *side, int (*want)(const char *path),
     struct cg_treeset *skip, struct cg_err *err)
 {
-	const git_index_entry *ie;
+	const struct cg_index_entry *ie;
+	const struct cg_index *idx;
 	struct want_ctx c;
 	int found = 0;
 	git_tree *tree = NULL;
-	git_index *idx;
+	git_oid id;
 	size_t i, n;
 	int rc = 0;
 
@@ -1564,12 +1643,13 @@ cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
 	*nout = 0;
 	if (side->kind == CG_SIDE_INDEX) {
 		rc = repo_index(&idx, r, err);
-		n = rc == 0 ? git_index_entrycount(idx) : 0;
+		n = rc == 0 ? idx->n : 0;
 		for (i = 0; rc == 0 && i < n; i++) {
-			ie = git_index_get_byindex(idx, i);
-			if (ie == NULL || GIT_INDEX_ENTRY_STAGE(ie) != 0)
+			ie = &idx->v[i];
+			if (ie->stage != 0)
 				continue;
-			rc = want_add(&c, ie->path, &ie->id, ie->mode);
+			git_oid_fromraw(&id, ie->id);
+			rc = want_add(&c, ie->path, &id, ie->mode);
 		}
 	} else if (side->kind == CG_SIDE_COMMIT) {
 		rc = side_tree(&tree, r, side, err);

@@ -215,6 +215,54 @@ Test(pre_commit, first_commit_of_a_repository)
 	assert_passed(sh("git add -A && git commit -qm first"), 0);
 }
 
+/* git_index.c reads version 4 (prefix-compressed paths) itself. */
+Test(pre_commit, index_version_4_is_read)
+{
+	install();
+	history();
+	cr_assert_eq(sh("git update-index --index-version 4"), 0);
+	put("migrations/0003.sql", 1);
+	assert_refused(sh("git add -A && git commit -qm bad"), 1);
+	put("migrations/0003.sql", 0);
+	assert_passed(sh("git add -A && git commit -qm good"), 1);
+}
+
+/* A split index is not read wrong: the hook stops and says what to do. */
+Test(pre_commit, split_index_is_refused_clearly)
+{
+	char *out;
+
+	install();
+	history();
+	put("migrations/0003.sql", 0);
+	/* git commit fails (1) whatever the hook's code (2) */
+	cr_assert_neq(sh("git update-index --split-index && git add -A && "
+	    "git commit -qm good"), 0);
+	out = slurp("sh.out");
+	cr_assert(strstr(out, "the index is split") != NULL, "%s", out);
+	cr_assert(strstr(out, "git update-index --no-split-index") != NULL,
+	    "%s", out);
+	free(out);
+	cr_assert_eq(ncommits(), 1);
+	assert_passed(sh("git update-index --no-split-index && "
+	    "git commit -qm good"), 1);
+}
+
+/* What git_index.c declines goes to libgit2, whose error is shown. */
+Test(pre_commit, an_index_of_another_version_is_an_error_not_a_pass)
+{
+	struct cg_run r;
+
+	history();
+	put("migrations/0003.sql", 1);
+	cr_assert_eq(sh("git add -A && printf '\\005' | "
+	    "dd of=.git/index bs=1 seek=7 conv=notrunc 2>/dev/null"), 0);
+	cg(&r, "work", "pre-commit", NULL, NULL);
+	cr_assert_eq(r.code, 2, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.err, "cannot read the index") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
+
 Test(pre_commit, config_comes_from_the_index)
 {
 	install();
