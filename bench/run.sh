@@ -19,6 +19,12 @@ has() { "$bin" "$1" --help >/dev/null 2>&1; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "cascadeguard: $("$bin" --version); sqlite3 CLI: $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo none)"
 echo
+# What no check can go below: starting a process linked like cascadeguard.
+cc -O2 -o "$work/libgit2_floor" "$here/libgit2_floor.c" \
+	$(pkg-config --cflags --libs libgit2)
+$runner "(f) process start + libgit2 init only" -- "$work/libgit2_floor"
+$runner "(f) cascadeguard --version (no libgit2)" -- "$bin" --version
+echo
 
 for n in $sizes; do
 	repo=$work/repo-$n
