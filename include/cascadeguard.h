@@ -21,9 +21,10 @@ struct cg_err;
  * prints the usage to stdout and returns 0.
  */
 int cmd_check_range(int argc, char **argv, struct cg_err *err);
-/* Reporting (src/cmd_explain.c, src/cmd_graph.c). */
+/* Reporting (src/cmd_explain.c, src/cmd_graph.c, src/cmd_sets.c). */
 int cmd_explain(int argc, char **argv, struct cg_err *err);
 int cmd_graph(int argc, char **argv, struct cg_err *err);
+int cmd_sets(int argc, char **argv, struct cg_err *err);
 /* Git hooks (src/cmd_hooks.c). */
 int cmd_pre_commit(int argc, char **argv, struct cg_err *err);
 int cmd_pre_receive(int argc, char **argv, struct cg_err *err);

@@ -38,6 +38,11 @@ static const struct command commands[] = {
 	    "                          [--migrations glob]... [--no-config]\n"
 	    "                          [--set name] [--target name] [rev]",
 	    "print the cascade graph of the schema at a revision" },
+	{ "sets", cmd_sets,
+	    "usage: cascadeguard sets [-C dir] [--migrations glob]... "
+	    "[--no-config]\n"
+	    "                         [--target name] [rev]",
+	    "list the migration sets of a revision and how they were found" },
 	{ "pre-commit", cmd_pre_commit,
 	    "usage: cascadeguard pre-commit [-C dir]",
 	    "git pre-commit hook: check what is staged" },

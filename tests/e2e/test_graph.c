@@ -248,7 +248,8 @@ Test(graph, explain_lists_the_rules_and_rejects_unknown_ones)
 
 Test(graph, every_command_has_help_on_stdout)
 {
-	static const char *const cmds[] = { "check-range", "explain", "graph" };
+	static const char *const cmds[] = { "check-range", "explain", "graph",
+	    "sets" };
 	const char *args[] = { NULL, "--help", NULL };
 	struct cg_run r;
 	char want[64];
@@ -275,6 +276,7 @@ Test(graph, main_help_lists_the_new_commands)
 	cr_assert_eq(r.code, 0);
 	cr_assert_not_null(strstr(r.out, "  explain "), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "  graph "), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "  sets "), "%s", r.out);
 	cg_run_release(&r);
 }
 

@@ -1000,3 +1000,47 @@ Test(layouts, detection_memo_skips_only_unchanged_folders)
 	cr_assert(strstr(r.out, "[src/app/migrations] ") != NULL, "%s", r.out);
 	cg_run_release(&r);
 }
+
+/* `sets` shows what a check would replay, and why, before a push. */
+Test(layouts, sets_lists_what_detection_found)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "apps/api/wrangler.toml",
+	    "[[d1_databases]]\nbinding = \"DB\"\ndatabase_name = \"api\"\n"
+	    "database_id = \"x\"\nmigrations_dir = \"migrations\"\n");
+	cg_test_write(dir, "apps/api/migrations/0001_a.sql", parent_only);
+	cg_test_write(dir, "apps/api/migrations/0002_b.sql",
+	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "apps/web/migrations/0001_a.sql", parent_only);
+	cg_test_write(dir, "prisma/migrations/20240101000000_init/"
+	    "migration.sql", parent_only);
+	cg_test_write(dir, "prisma/migrations/migration_lock.toml",
+	    "provider = \"postgresql\"\n");
+	commit("layouts");
+	run(&r, "sets", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "3 migration sets at HEAD:");
+	ASSERT_LINE(&r, "  DB: target d1, 2 files");
+	ASSERT_LINE(&r, "    files: apps/api/migrations/*.sql");
+	ASSERT_LINE(&r, "    found from: apps/api/wrangler.toml, D1 binding DB");
+	ASSERT_LINE(&r, "  apps/web/migrations: target d1, 1 file");
+	ASSERT_LINE(&r, "  prisma/migrations: not checked: its prisma provider "
+	    "is 'postgresql', not SQLite");
+	cg_run_release(&r);
+
+	/* what .cascadeguard says replaces detection, here too */
+	cg_test_write(dir, ".cascadeguard", "[cascadeguard]\n"
+	    "migrations = apps/*/migrations/*.sql\ntarget = sqlite\n");
+	commit("config");
+	run(&r, "sets", "HEAD", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "1 migration set at HEAD:");
+	ASSERT_LINE(&r, "  (migrations): target sqlite, 3 files");
+	cg_run_release(&r);
+
+	run(&r, "sets", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "one revision") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
