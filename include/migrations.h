@@ -5,6 +5,7 @@
 #ifndef CG_MIGRATIONS_H
 #define CG_MIGRATIONS_H
 
+#include <limits.h>
 #include <stddef.h>
 
 struct cg_err;
@@ -56,9 +57,20 @@ int cg_natural_cmp(const char *a, const char *b);
  */
 struct cg_journal {
 	char *dir;		/* owned, no trailing '/' */
-	char **tags;		/* owned */
+	char **tags;		/* owned, in run order */
+	long long *when;	/* owned: each tag's "when" (ms), or CG_NO_WHEN */
 	size_t ntags;
 };
+
+#define CG_NO_WHEN LLONG_MIN	/* an entry without an integer "when" */
+
+/*
+ * The "when" of journal entry dir/<tag>.sql among journals, or
+ * CG_NO_WHEN when path is in none of them.  drizzle's migrator runs an
+ * entry only when its "when" is greater than the newest applied one's.
+ */
+long long cg_journal_when(const struct cg_journal *journals, size_t n,
+    const char *path);
 
 /*
  * Parse journal JSON text.  On bad JSON returns CG_EINPUT with a message

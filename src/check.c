@@ -5,6 +5,7 @@
  * replayed into a sandbox, the new files checked on top of it, and the
  * edits to files production already ran.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,12 +400,73 @@ report_changed(struct cg_findings *out, const struct side_files *base,
 }
 
 /* New files that sort before the newest file the base already has. */
+/*
+ * The newest "when" of the base's drizzle journal entries whose file the
+ * base has: what drizzle's migrator has recorded as applied last.
+ */
+static int
+newest_applied_when(long long *out, const struct side_files *base,
+    struct cg_err *err)
+{
+	const struct cg_journal *j;
+	struct cg_buf path = CG_BUF_INIT;
+	size_t i, k;
+	int rc = 0;
+
+	*out = CG_NO_WHEN;
+	for (i = 0; rc == 0 && i < base->njournals; i++) {
+		j = &base->journals[i];
+		for (k = 0; rc == 0 && k < j->ntags; k++) {
+			if (j->when[k] == CG_NO_WHEN || j->when[k] <= *out)
+				continue;
+			path.len = 0;
+			rc = cg_buf_printf(&path, err, "%s%s%s.sql", j->dir,
+			    j->dir[0] != '\0' ? "/" : "", j->tags[k]);
+			if (rc == 0 && find_path(base, path.data) != NULL)
+				*out = j->when[k];
+		}
+	}
+	cg_buf_release(&path);
+	return rc;
+}
+
+static int
+push_out_of_order(struct cg_findings *out, const char *path,
+    const char *help, struct cg_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int
+push_out_of_order(struct cg_findings *out, const char *path,
+    const char *help, struct cg_err *err, const char *fmt, ...)
+{
+	struct cg_finding *f;
+	char msg[CG_ERR_MSG_BYTES];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rc = cg_findings_push(&f, out, CG_RULE_OUT_OF_ORDER, err, "%s", msg);
+	if (rc < 0)
+		return rc;
+	rc = cg_finding_set_where(f, NULL, path, 0, 0, 0, NULL, 0, err);
+	if (rc < 0)
+		return rc;
+	return cg_finding_set_str(&f->help, help, err);
+}
+
+/*
+ * A new file that runs before an applied one; or, in a drizzle journal,
+ * one whose "when" is not newer than the newest applied entry's, which
+ * drizzle's migrator never runs (it compares with that one only).
+ */
 static int
 report_out_of_order(struct cg_findings *out, const struct side_files *base,
     const struct side_files *tip, struct cg_err *err)
 {
-	struct cg_finding *f;
 	size_t i, last = 0;
+	long long applied, when;
 	int have_last = 0;
 	int rc;
 
@@ -416,21 +478,31 @@ report_out_of_order(struct cg_findings *out, const struct side_files *base,
 	}
 	if (!have_last)
 		return 0;
-	for (i = 0; i < last; i++) {
+	rc = newest_applied_when(&applied, base, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < tip->n; i++) {
 		if (find_path(base, tip->v[i].path) != NULL)
 			continue;
-		rc = cg_findings_push(&f, out, CG_RULE_OUT_OF_ORDER, err,
-		    "new migration sorts before '%s', which is already "
-		    "applied: some tools skip it, others run it out of order",
-		    tip->v[last].path);
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_where(f, NULL, tip->v[i].path, 0, 0, 0,
-		    NULL, 0, err);
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_str(&f->help, "give the file a name that "
-		    "sorts after every applied migration", err);
+		when = cg_journal_when(tip->journals, tip->njournals,
+		    tip->v[i].path);
+		if (i < last) {
+			rc = push_out_of_order(out, tip->v[i].path,
+			    "give the file a name that sorts after every "
+			    "applied migration", err, "new migration sorts "
+			    "before '%s', which is already applied: some tools "
+			    "skip it, others run it out of order",
+			    tip->v[last].path);
+		} else if (when != CG_NO_WHEN && applied != CG_NO_WHEN &&
+		    when <= applied) {
+			rc = push_out_of_order(out, tip->v[i].path,
+			    "generate the migration again on top of the applied "
+			    "ones (drizzle-kit generate), so that its journal "
+			    "\"when\" is the newest", err, "drizzle's migrator "
+			    "never runs this migration: its journal \"when\" "
+			    "(%lld) is not newer than that of the newest applied "
+			    "one (%lld)", when, applied);
+		}
 		if (rc < 0)
 			return rc;
 	}

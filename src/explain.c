@@ -85,9 +85,12 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "-- leave 0002 alone and add migrations/0005_accounts.sql" },
 	[CG_RULE_OUT_OF_ORDER] = {
 	    "A new migration sorts before the newest migration that is "
-	    "already applied.",
+	    "already applied; or, in a drizzle journal, its \"when\" is not "
+	    "newer than the newest applied entry's.",
 	    "Some runners skip it silently, others run it after newer ones, "
-	    "so environments drift apart.",
+	    "so environments drift apart.  drizzle's migrator compares each "
+	    "entry's \"when\" with the newest applied one only, so an entry "
+	    "generated on an older branch and merged later never runs.",
 	    "migrations/0003_fix.sql  added after 0004_tags.sql was applied",
 	    "migrations/0005_fix.sql" },
 	[CG_RULE_DUPLICATE_VERSION] = {

@@ -311,13 +311,16 @@ cg_journal_release(struct cg_journal *j)
 	for (i = 0; i < j->ntags; i++)
 		free(j->tags[i]);
 	free(j->tags);
+	free(j->when);
 	j->dir = NULL;
 	j->tags = NULL;
+	j->when = NULL;
 	j->ntags = 0;
 }
 
 struct journal_item {
 	json_int_t idx;
+	long long when;		/* CG_NO_WHEN when absent */
 	const char *tag;	/* borrowed from the JSON document */
 	size_t pos;		/* position in the file, for a stable order */
 };
@@ -338,9 +341,9 @@ int
 cg_journal_parse(struct cg_journal *out, const char *dir, const char *json,
     size_t len, const char *origin, struct cg_err *err)
 {
-	struct cg_journal j = { NULL, NULL, 0 };
+	struct cg_journal j = { NULL, NULL, NULL, 0 };
 	struct journal_item *items = NULL;
-	json_t *root = NULL, *entries, *e, *idx, *tag;
+	json_t *root = NULL, *entries, *e, *idx, *tag, *when;
 	json_error_t jerr;
 	size_t i, n;
 	const char *s;
@@ -364,7 +367,8 @@ cg_journal_parse(struct cg_journal *out, const char *dir, const char *json,
 	if (n > 0) {
 		items = calloc(n, sizeof(*items));
 		j.tags = calloc(n, sizeof(*j.tags));
-		if (items == NULL || j.tags == NULL) {
+		j.when = calloc(n, sizeof(*j.when));
+		if (items == NULL || j.tags == NULL || j.when == NULL) {
 			rc = cg_err_nomem(err);
 			goto out;
 		}
@@ -389,6 +393,10 @@ cg_journal_parse(struct cg_journal *out, const char *dir, const char *json,
 			goto out;
 		}
 		items[i].idx = json_integer_value(idx);
+		when = json_object_get(e, "when");
+		items[i].when = json_is_integer(when) &&
+		    json_integer_value(when) != CG_NO_WHEN ?
+		    (long long)json_integer_value(when) : CG_NO_WHEN;
 		items[i].tag = s;
 		items[i].pos = i;
 	}
@@ -400,6 +408,7 @@ cg_journal_parse(struct cg_journal *out, const char *dir, const char *json,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		j.when[i] = items[i].when;
 		j.tags[i] = cg_strdup(items[i].tag);
 		if (j.tags[i] == NULL) {
 			rc = cg_err_nomem(err);
@@ -410,12 +419,36 @@ cg_journal_parse(struct cg_journal *out, const char *dir, const char *json,
 	*out = j;
 	j.dir = NULL;
 	j.tags = NULL;
+	j.when = NULL;
 	j.ntags = 0;
 out:
 	cg_journal_release(&j);
 	free(items);
 	json_decref(root);
 	return rc;
+}
+
+long long
+cg_journal_when(const struct cg_journal *journals, size_t n, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t dlen = base != NULL ? (size_t)(base - path) : 0;
+	size_t blen, i, k;
+
+	base = base != NULL ? base + 1 : path;
+	blen = strlen(base);
+	if (blen <= 4 || strcmp(base + blen - 4, ".sql") != 0)
+		return CG_NO_WHEN;
+	for (i = 0; i < n; i++) {
+		if (journals[i].dir == NULL || strlen(journals[i].dir) != dlen ||
+		    strncmp(journals[i].dir, path, dlen) != 0)
+			continue;
+		for (k = 0; k < journals[i].ntags; k++)
+			if (strlen(journals[i].tags[k]) == blen - 4 &&
+			    strncmp(journals[i].tags[k], base, blen - 4) == 0)
+				return journals[i].when[k];
+	}
+	return CG_NO_WHEN;
 }
 
 /* A tag of one journal with its run position, sorted by tag for lookup. */

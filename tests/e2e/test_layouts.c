@@ -1044,3 +1044,65 @@ Test(layouts, sets_lists_what_detection_found)
 	cr_assert(strstr(r.err, "one revision") != NULL, "%s", r.err);
 	cg_run_release(&r);
 }
+
+/*
+ * drizzle's migrator compares an entry's "when" with the newest applied
+ * one only: an entry generated on an older branch and merged later is
+ * never run.  Journal order alone (it is last) does not show it.
+ */
+static void
+drizzle_journal_when(const long long *when, size_t n)
+{
+	static const char *const tags[] = { "0000_a", "0001_b", "0002_c" };
+	char buf[2048];
+	size_t off, i;
+
+	off = (size_t)snprintf(buf, sizeof(buf), "{\"version\":\"7\","
+	    "\"dialect\":\"sqlite\",\"entries\":[");
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+		    "%s{\"idx\":%zu,\"version\":\"6\",\"when\":%lld,"
+		    "\"tag\":\"%s\",\"breakpoints\":true}", i ? "," : "", i,
+		    when[i], tags[i]);
+	snprintf(buf + off, sizeof(buf) - off, "]}\n");
+	cg_test_write(dir, "drizzle/meta/_journal.json", buf);
+}
+
+Test(layouts, drizzle_entry_older_than_the_applied_one_is_out_of_order)
+{
+	static const long long applied[] = { 1700000000000, 1700000300000 };
+	static const long long late[] = { 1700000000000, 1700000300000,
+	    1700000200000 };
+	static const long long fresh[] = { 1700000000000, 1700000300000,
+	    1700000400000 };
+	struct cg_run r;
+
+	drizzle_journal_when(applied, 2);
+	cg_test_write(dir, "drizzle/0000_a.sql", parent_only);
+	cg_test_write(dir, "drizzle/0001_b.sql",
+	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\n");
+	commit("init");
+	branch("late");
+	/* generated before 0001_b was applied, merged after */
+	drizzle_journal_when(late, 3);
+	cg_test_write(dir, "drizzle/0002_c.sql",
+	    "CREATE TABLE c (id INTEGER PRIMARY KEY);\n");
+	commit("late");
+	run(&r, "check-range", "main..late", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "drizzle/0002_c.sql: warning[out-of-order]: drizzle's "
+	    "migrator never runs this migration: its journal \"when\" "
+	    "(1700000200000) is not newer than that of the newest applied one "
+	    "(1700000300000)");
+	cg_run_release(&r);
+
+	/* generated again on top: newest, clean */
+	drizzle_journal_when(fresh, 3);
+	commit("regenerated");
+	run(&r, "check-range", "main..late", NULL);
+	ASSERT_EXIT(&r, 0);
+	cr_assert(strstr(r.out, "out-of-order") == NULL, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 2, target drizzle)");
+	cg_run_release(&r);
+}

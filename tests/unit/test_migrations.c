@@ -174,8 +174,34 @@ Test(migrations, journal_tags_come_in_idx_order)
 	cr_assert_str_eq(j.tags[0], "0002_first");
 	cr_assert_str_eq(j.tags[1], "0000_second");
 	cr_assert_str_eq(j.tags[2], "0001_late");
+	/* each tag keeps its own "when" */
+	cr_assert_eq(j.when[0], 1);
+	cr_assert_eq(j.when[1], 2);
+	cr_assert_eq(j.when[2], 3);
+	cr_assert_eq(cg_journal_when(&j, 1, "drizzle/0001_late.sql"), 3);
+	cr_assert_eq(cg_journal_when(&j, 1, "drizzle/0000_second.sql"), 2);
+	cr_assert_eq(cg_journal_when(&j, 1, "drizzle/0000_second.sq"),
+	    CG_NO_WHEN);
+	cr_assert_eq(cg_journal_when(&j, 1, "other/0001_late.sql"),
+	    CG_NO_WHEN);
+	cr_assert_eq(cg_journal_when(&j, 1, "drizzle/sub/0001_late.sql"),
+	    CG_NO_WHEN);
 	cg_journal_release(&j);
 	cg_journal_release(&j);	/* released twice is harmless */
+}
+
+Test(migrations, journal_entry_without_when_has_none)
+{
+	static const char text[] = "{\"entries\":[{\"idx\":0,\"tag\":\"a\"},"
+	    "{\"idx\":1,\"tag\":\"b\",\"when\":\"soon\"}]}";
+	struct cg_journal j;
+	struct cg_err err = CG_ERR_INIT;
+
+	cg_assert_ok(cg_journal_parse(&j, "", text, sizeof(text) - 1,
+	    "meta/_journal.json", &err), &err);
+	cr_assert_eq(cg_journal_when(&j, 1, "a.sql"), CG_NO_WHEN);
+	cr_assert_eq(cg_journal_when(&j, 1, "b.sql"), CG_NO_WHEN);
+	cg_journal_release(&j);
 }
 
 Test(migrations, journal_text_need_not_end_with_nul)
@@ -194,7 +220,7 @@ Test(migrations, journal_text_need_not_end_with_nul)
 static void
 journal_fails(const char *text, const char *want)
 {
-	struct cg_journal j = { NULL, NULL, 0 };
+	struct cg_journal j = { NULL, NULL, NULL, 0 };
 	struct cg_err err = CG_ERR_INIT;
 	int rc;
 
