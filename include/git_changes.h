@@ -88,13 +88,15 @@ void cg_treeset_release(struct cg_treeset *s);
  * want(path) is 1, sorted by path.  For callers that decide by name
  * wherever a file is (layout detection); cheaper than '**' globs.
  * With skip (may be NULL), subtrees in skip->ids are not entered, and
- * subtrees found to hold nothing wanted go to skip->added: a tree id
- * names its content, so the next walk of a changed tree only reads the
- * folders that changed.
+ * subtrees that hold no file for which may_want(name) is 1 go to
+ * skip->added, so the next walk of a changed tree only reads the
+ * folders that changed.  may_want must take every name that want takes
+ * in any folder: a tree id names a folder's content, not where it is.
  */
 int cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     const struct cg_side *side, int (*want)(const char *path),
-    struct cg_treeset *skip, struct cg_err *err);
+    int (*may_want)(const char *name), struct cg_treeset *skip,
+    struct cg_err *err);
 
 /*
  * Read the blob at path in side into *data (NUL-terminated, owned by

@@ -23,8 +23,19 @@ struct cg_err;
  */
 extern const char *const cg_layout_globs[];
 int cg_layout_wants(const char *path);
-/* Names what cg_layout_wants takes; change it when the predicate changes. */
-#define CG_LAYOUT_TAG "layout1"
+/*
+ * 1 when a file of this name (no folder) is taken by cg_layout_wants in
+ * some folder: what the detection memo may rely on, since a tree id
+ * names a folder's content but not where it sits.  cg_layout_wants(p)
+ * implies cg_layout_may_want(the last component of p).
+ */
+int cg_layout_may_want(const char *name);
+/*
+ * Names what the two predicates take; change it when they change (the
+ * memos of "layout1" judged folders by path, and a folder moved under
+ * migrations/ could be skipped).
+ */
+#define CG_LAYOUT_TAG "layout2"
 
 /*
  * Read the file at path of the side being detected: *data NUL-terminated

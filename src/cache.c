@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -477,7 +478,16 @@ cached_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Remove the least recently used cache files until dir fits max_bytes. */
+/*
+ * A writer killed between its temp file and the rename leaves the temp
+ * file: gone once no live writer can still own it.
+ */
+#define STALE_TMP_SECONDS 600
+
+/*
+ * Remove the least recently used cache files until dir fits max_bytes,
+ * and stale temp files.
+ */
 static void
 evict(const char *dir, long long max_bytes)
 {
@@ -495,6 +505,14 @@ evict(const char *dir, long long max_bytes)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		nl = strlen(de->d_name);
+		if (strncmp(de->d_name, "tmp-", 4) == 0) {
+			if (snprintf(path, sizeof(path), "%s/%s", dir,
+			    de->d_name) < (int)sizeof(path) &&
+			    lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_mtime + STALE_TMP_SECONDS < time(NULL))
+				(void)unlink(path);
+			continue;
+		}
 		if (nl < 4 || strcmp(de->d_name + nl - 3, ".db") != 0)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
@@ -647,8 +665,24 @@ out:
 	return rc == CG_ENOMEM ? rc : 0;
 }
 
-#define TREES_MAGIC "CGTREES1"
+/*
+ * The detection memo: "CGTREES2", the sorted ids, then sum64 of the ids
+ * (8 bytes, little-endian).  A wrong id would skip a folder unread, so
+ * a torn or damaged file must not pass for a short one.
+ */
+#define TREES_MAGIC "CGTREES2"
+#define TREES_HEAD_BYTES 8
+#define TREES_SUM_BYTES 8
 #define TREES_MAX ((size_t)500000)	/* 10 MB; then start over */
+
+static void
+le64_put(unsigned char out[8], uint64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		out[i] = (unsigned char)(v >> (8 * i));
+}
 
 static int
 cmp_tree_id(const void *a, const void *b)
@@ -664,7 +698,8 @@ cg_cache_treeset_load(struct cg_treeset *s, const char *dir, const char *tag,
 	struct stat stt;
 	size_t n, i;
 	ssize_t got;
-	char magic[8];
+	char magic[TREES_HEAD_BYTES];
+	unsigned char sum[TREES_SUM_BYTES], want[TREES_SUM_BYTES];
 	int fd;
 
 	memset(s, 0, sizeof(*s));
@@ -674,12 +709,17 @@ cg_cache_treeset_load(struct cg_treeset *s, const char *dir, const char *tag,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &stt) < 0 || !S_ISREG(stt.st_mode) || stt.st_size < 8 ||
-	    ((size_t)stt.st_size - 8) % CG_TREE_ID_BYTES != 0 ||
-	    ((size_t)stt.st_size - 8) / CG_TREE_ID_BYTES > TREES_MAX)
+	if (fstat(fd, &stt) < 0 || !S_ISREG(stt.st_mode) ||
+	    stt.st_size < TREES_HEAD_BYTES + TREES_SUM_BYTES ||
+	    ((size_t)stt.st_size - TREES_HEAD_BYTES - TREES_SUM_BYTES) %
+	    CG_TREE_ID_BYTES != 0 ||
+	    ((size_t)stt.st_size - TREES_HEAD_BYTES - TREES_SUM_BYTES) /
+	    CG_TREE_ID_BYTES > TREES_MAX)
 		goto out;
-	n = ((size_t)stt.st_size - 8) / CG_TREE_ID_BYTES;
-	if (read(fd, magic, 8) != 8 || memcmp(magic, TREES_MAGIC, 8) != 0)
+	n = ((size_t)stt.st_size - TREES_HEAD_BYTES - TREES_SUM_BYTES) /
+	    CG_TREE_ID_BYTES;
+	if (read(fd, magic, TREES_HEAD_BYTES) != TREES_HEAD_BYTES ||
+	    memcmp(magic, TREES_MAGIC, TREES_HEAD_BYTES) != 0)
 		goto out;
 	s->ids = malloc(n ? n * CG_TREE_ID_BYTES : 1);
 	if (s->ids == NULL) {
@@ -687,7 +727,11 @@ cg_cache_treeset_load(struct cg_treeset *s, const char *dir, const char *tag,
 		return cg_err_nomem(err);
 	}
 	got = read(fd, s->ids, n * CG_TREE_ID_BYTES);
-	if (got < 0 || (size_t)got != n * CG_TREE_ID_BYTES)
+	if (got < 0 || (size_t)got != n * CG_TREE_ID_BYTES ||
+	    read(fd, sum, sizeof(sum)) != (ssize_t)sizeof(sum))
+		goto bad;
+	le64_put(want, sum64(s->ids, n * CG_TREE_ID_BYTES));
+	if (memcmp(sum, want, sizeof(sum)) != 0)
 		goto bad;
 	/* bsearch needs order: a file out of order is not used */
 	for (i = 1; i < n; i++)
@@ -709,6 +753,7 @@ cg_cache_treeset_save(struct cg_treeset *s, const char *dir, const char *tag,
     struct cg_err *err)
 {
 	struct cg_buf tmp = CG_BUF_INIT, dst = CG_BUF_INIT;
+	unsigned char sum[TREES_SUM_BYTES];
 	unsigned char *all = NULL, *p;
 	size_t i = 0, j = 0, n = 0, keep;
 	int fd = -1, ok;
@@ -751,8 +796,10 @@ cg_cache_treeset_save(struct cg_treeset *s, const char *dir, const char *tag,
 	    O_NOFOLLOW, 0666);
 	if (fd < 0)
 		goto out;
-	ok = write_all(fd, TREES_MAGIC, 8) &&
-	    write_all(fd, all, n * CG_TREE_ID_BYTES);
+	le64_put(sum, sum64(all, n * CG_TREE_ID_BYTES));
+	ok = write_all(fd, TREES_MAGIC, TREES_HEAD_BYTES) &&
+	    write_all(fd, all, n * CG_TREE_ID_BYTES) &&
+	    write_all(fd, sum, sizeof(sum));
 	if (close(fd) < 0 || !ok) {
 		(void)unlink(tmp.data);
 		goto out;

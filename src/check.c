@@ -926,14 +926,14 @@ detect_entries(struct cg_entry **ev, size_t *ne, struct cg_repo *r,
 		return rc;
 	if (!use_cache || tip->kind != CG_SIDE_COMMIT)
 		return cg_repo_list_wanted(ev, ne, r, tip, cg_layout_wants,
-		    NULL, err);
+		    cg_layout_may_want, NULL, err);
 	rc = cg_buf_printf(&dir, err, "%scascadeguard/cache",
 	    cg_repo_git_dir(r));
 	if (rc == 0)
 		rc = cg_cache_treeset_load(&skip, dir.data, CG_LAYOUT_TAG, err);
 	if (rc == 0)
 		rc = cg_repo_list_wanted(ev, ne, r, tip, cg_layout_wants,
-		    &skip, err);
+		    cg_layout_may_want, &skip, err);
 	if (rc == 0)
 		rc = cg_cache_treeset_save(&skip, dir.data, CG_LAYOUT_TAG, err);
 	cg_treeset_release(&skip);

@@ -1498,6 +1498,7 @@ out:
 struct want_ctx {
 	struct cg_repo *r;
 	int (*want)(const char *path);
+	int (*may_want)(const char *name);
 	struct cg_entry *v;
 	size_t n, cap;
 	struct cg_buf path;
@@ -1595,7 +1596,9 @@ want_walk(struct want_ctx *c, git_tree *tree, struct cg_treeset *skip,
 
 			rc = want_add(c, c->path.data, git_tree_entry_id(te),
 			    (unsigned)git_tree_entry_filemode_raw(te));
-			if (c->n > before)
+			/* By name alone: the same tree may sit elsewhere. */
+			if (c->n > before || (c->may_want != NULL &&
+			    c->may_want(git_tree_entry_name(te))))
 				*found = 1;
 			continue;
 		}
@@ -1612,7 +1615,7 @@ want_walk(struct want_ctx *c, git_tree *tree, struct cg_treeset *skip,
 		sub = NULL;
 		if (rc == 0 && subfound)
 			*found = 1;
-		else if (rc == 0 && skip != NULL)
+		else if (rc == 0 && skip != NULL && c->may_want != NULL)
 			rc = treeset_add(skip, git_tree_entry_id(te), c->err);
 	}
 	c->path.len = saved;
@@ -1624,7 +1627,8 @@ want_walk(struct want_ctx *c, git_tree *tree, struct cg_treeset *skip,
 int
 cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     const struct cg_side *side, int (*want)(const char *path),
-    struct cg_treeset *skip, struct cg_err *err)
+    int (*may_want)(const char *name), struct cg_treeset *skip,
+    struct cg_err *err)
 {
 	const struct cg_index_entry *ie;
 	const struct cg_index *idx;
@@ -1637,6 +1641,7 @@ cg_repo_list_wanted(struct cg_entry **out, size_t *nout, struct cg_repo *r,
 
 	memset(&c, 0, sizeof(c));
 	c.want = want;
+	c.may_want = may_want;
 	c.r = r;
 	c.err = err;
 	*out = NULL;

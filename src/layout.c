@@ -47,6 +47,36 @@ parent_name(const char *path, const char *end, size_t *len)
 	return p;
 }
 
+/* Files wanted whatever folder they are in. */
+static int
+config_name(const char *name)
+{
+	return strcmp(name, "wrangler.toml") == 0 ||
+	    strcmp(name, "wrangler.json") == 0 ||
+	    strcmp(name, "wrangler.jsonc") == 0 ||
+	    strcmp(name, "migration_lock.toml") == 0 ||
+	    strcmp(name, "Cargo.toml") == 0 ||
+	    strcmp(name, "drizzle.config.ts") == 0 ||
+	    strcmp(name, "drizzle.config.js") == 0 ||
+	    strcmp(name, "drizzle.config.mjs") == 0 ||
+	    strcmp(name, "drizzle.config.json") == 0;
+}
+
+static int
+is_sql_name(const char *name, size_t nlen)
+{
+	return nlen >= 4 && strcmp(name + nlen - 4, ".sql") == 0;
+}
+
+int
+cg_layout_may_want(const char *name)
+{
+	size_t nlen = strlen(name);
+
+	return config_name(name) || strcmp(name, "_journal.json") == 0 ||
+	    is_sql_name(name, nlen);
+}
+
 int
 cg_layout_wants(const char *path)
 {
@@ -55,22 +85,14 @@ cg_layout_wants(const char *path)
 	const char *dir, *up;
 	size_t nlen = strlen(name), dlen = 0, ulen = 0;
 
-	if (strcmp(name, "wrangler.toml") == 0 ||
-	    strcmp(name, "wrangler.json") == 0 ||
-	    strcmp(name, "wrangler.jsonc") == 0 ||
-	    strcmp(name, "migration_lock.toml") == 0 ||
-	    strcmp(name, "Cargo.toml") == 0 ||
-	    strcmp(name, "drizzle.config.ts") == 0 ||
-	    strcmp(name, "drizzle.config.js") == 0 ||
-	    strcmp(name, "drizzle.config.mjs") == 0 ||
-	    strcmp(name, "drizzle.config.json") == 0)
+	if (config_name(name))
 		return 1;
 	if (slash == NULL)
 		return 0;
 	dir = parent_name(path, slash, &dlen);
 	if (strcmp(name, "_journal.json") == 0)
 		return dlen == 4 && memcmp(dir, "meta", 4) == 0;
-	if (nlen < 4 || strcmp(name + nlen - 4, ".sql") != 0)
+	if (!is_sql_name(name, nlen))
 		return 0;
 	if ((dlen == 10 && memcmp(dir, "migrations", 10) == 0) ||
 	    (dlen == 7 && memcmp(dir, "drizzle", 7) == 0))

@@ -972,7 +972,7 @@ Test(layouts, detection_memo_skips_only_unchanged_folders)
 	cg_run_release(&r);
 	/* src, src/app and docs hold nothing: three ids memoized */
 	cr_assert_eq(cg_test_sh(dir, "test \"$(stat -c %%s "
-	    ".git/cascadeguard/cache/trees-layout1)\" = 68"), 0);
+	    ".git/cascadeguard/cache/trees-layout2)\" = 76"), 0);
 
 	/* src/app gains a migrations folder with a cascading drop */
 	cg_test_write(dir, "src/app/migrations/0001_init.sql",
@@ -993,11 +993,46 @@ Test(layouts, detection_memo_skips_only_unchanged_folders)
 	cg_run_release(&r);
 
 	/* a damaged memo changes nothing */
-	cr_assert_eq(cg_test_sh(dir, "printf 'CGTREES1xyz' > "
-	    ".git/cascadeguard/cache/trees-layout1"), 0);
+	cr_assert_eq(cg_test_sh(dir, "printf 'CGTREES2xyz' > "
+	    ".git/cascadeguard/cache/trees-layout2"), 0);
 	run(&r, "check-range", "second..HEAD", NULL);
 	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "[src/app/migrations] ") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/*
+ * A tree id names a folder's content, not where it sits: the same files
+ * that are nothing under docs/ are a migration set under migrations/.
+ * A memo written for the first must not hide the second.
+ */
+Test(layouts, detection_memo_does_not_hide_a_folder_moved_under_migrations)
+{
+	static const char wipe[] = "DELETE FROM users;\n";
+	static const char init[] =
+	    "CREATE TABLE users (id INTEGER PRIMARY KEY);\n"
+	    "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER "
+	    "REFERENCES users(id) ON DELETE CASCADE);\n";
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", init);
+	commit("A");
+	cr_assert_eq(cg_test_sh(dir, "git tag A"), 0);
+	/* docs/x: the tree migrations/ will have, outside any set */
+	cg_test_write(dir, "docs/x/0001_init.sql", init);
+	cg_test_write(dir, "docs/x/0002_wipe.sql", wipe);
+	commit("B");
+	cr_assert_eq(cg_test_sh(dir, "git tag B"), 0);
+	run(&r, "check-range", "A..B", NULL);
+	ASSERT_EXIT(&r, 0);
+	cg_run_release(&r);
+	cg_test_write(dir, "migrations/0002_wipe.sql", wipe);
+	commit("C");
+	cr_assert_eq(cg_test_sh(dir, "test \"$(git rev-parse HEAD:migrations)\" "
+	    "= \"$(git rev-parse HEAD:docs/x)\""), 0);
+	run(&r, "check-range", "B..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "error[cascade-delete]") != NULL, "%s", r.out);
 	cg_run_release(&r);
 }
 

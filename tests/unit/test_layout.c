@@ -323,4 +323,16 @@ Test(layout, wants_agrees_with_the_globs)
 		    paths[i]);
 	cr_assert(cg_layout_wants("a/migrations/s/1.sql"));
 	cr_assert_not(cg_layout_wants("src/a.sql"));
+	/* the memo's test by name takes every name wants takes somewhere */
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		const char *slash = strrchr(paths[i], '/');
+
+		if (cg_layout_wants(paths[i]))
+			cr_assert(cg_layout_may_want(slash ? slash + 1 :
+			    paths[i]), "%s", paths[i]);
+	}
+	cr_assert(cg_layout_may_want("0001.sql"));
+	cr_assert(cg_layout_may_want("_journal.json"));
+	cr_assert_not(cg_layout_may_want("main.c"));
+	cr_assert_not(cg_layout_may_want("migrations"));
 }
