@@ -338,7 +338,9 @@ index_from_libgit2(struct cg_index *out, git_repository *repo,
 	n = git_index_entrycount(idx);
 	for (i = 0; rc == 0 && i < n; i++) {
 		ie = git_index_get_byindex(idx, i);
-		if (ie != NULL)
+		/* As git_index.c: intent-to-add entries are not staged. */
+		if (ie != NULL &&
+		    !(ie->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD))
 			rc = cg_index_add(out, ie->path, ie->mode,
 			    ie->file_size, (unsigned)GIT_INDEX_ENTRY_STAGE(ie),
 			    ie->id.id, err);
@@ -388,9 +390,10 @@ out:
 /*
  * The index: $GIT_INDEX_FILE when set (git_repository_index ignores it
  * in libgit2 1.5), else the repository's.  A relative GIT_INDEX_FILE is
- * relative to the current directory, as git does it: in a hook that is
- * the top of the work tree.  Read by git_index.c, by libgit2 when that
- * declines; loaded once and kept in r.
+ * relative to the top of the work tree, where git itself resolves it
+ * (it moves there before reading the index), whatever folder the
+ * command runs in.  Read by git_index.c, by libgit2 when that declines;
+ * loaded once and kept in r.
  */
 static int
 repo_index(const struct cg_index **out, struct cg_repo *r, struct cg_err *err)
@@ -401,9 +404,15 @@ repo_index(const struct cg_index **out, struct cg_repo *r, struct cg_err *err)
 	int rc = 0;
 
 	if (!r->index_loaded) {
-		if (file == NULL && !git_repository_is_bare(r->repo))
+		if (file != NULL && file[0] != '/' &&
+		    git_repository_workdir(r->repo) != NULL) {
+			rc = cg_buf_printf(&path, err, "%s%s",
+			    git_repository_workdir(r->repo), file);
+			file = path.data;
+		} else if (file == NULL && !git_repository_is_bare(r->repo)) {
 			rc = cg_buf_printf(&path, err, "%sindex",
 			    git_repository_path(r->repo));
+		}
 		if (rc == 0 && (file != NULL || path.data != NULL))
 			rc = index_from_file(&r->index,
 			    file != NULL ? file : path.data, err);

@@ -18,6 +18,8 @@
 #define HEADER_BYTES 12		/* "DIRC", version, entry count */
 #define ENTRY_FIXED_BYTES 62	/* stat data, mode, size, id, flags */
 #define FLAG_EXTENDED 0x4000
+#define XFLAG_SKIP_WORKTREE 0x4000	/* the second flags word, version 3+ */
+#define XFLAG_INTENT_TO_ADD 0x2000	/* `git add -N`: not in a commit */
 #define FLAG_STAGE_SHIFT 12
 #define NAME_MASK 0x0fff
 #define MODE_TYPE_MASK 0170000
@@ -155,10 +157,11 @@ parse_entry(struct cg_index *ix, struct cg_buf *prev, const unsigned char *buf,
 {
 	const unsigned char *p = buf + *pos;
 	const unsigned char *name, *nul;
+	const struct cg_index_entry *last;
 	size_t off, namelen, strip, used, total;
-	unsigned flags;
+	unsigned flags, xflags = 0;
 	uint32_t mode;
-	int rc;
+	int cmp, rc;
 
 	if (end - *pos < ENTRY_FIXED_BYTES)
 		return CG_INDEX_UNSUPPORTED;
@@ -166,7 +169,12 @@ parse_entry(struct cg_index *ix, struct cg_buf *prev, const unsigned char *buf,
 	flags = be16(p + 60);
 	off = ENTRY_FIXED_BYTES;
 	if (flags & FLAG_EXTENDED) {
-		if (version < 3)
+		if (version < 3 || end - *pos < off + 2)
+			return CG_INDEX_UNSUPPORTED;
+		xflags = be16(p + off);
+		/* git refuses the bits it does not know: so do we */
+		if (xflags & ~(unsigned)(XFLAG_SKIP_WORKTREE |
+		    XFLAG_INTENT_TO_ADD))
 			return CG_INDEX_UNSUPPORTED;
 		off += 2;
 	}
@@ -184,6 +192,9 @@ parse_entry(struct cg_index *ix, struct cg_buf *prev, const unsigned char *buf,
 		if (nul == NULL)
 			return CG_INDEX_UNSUPPORTED;
 		namelen = (size_t)(nul - name);
+		if ((flags & NAME_MASK) != NAME_MASK &&
+		    (flags & NAME_MASK) != prev->len - strip + namelen)
+			return CG_INDEX_UNSUPPORTED;
 		prev->len -= strip;
 		prev->data[prev->len] = '\0';
 		rc = cg_buf_add(prev, (const char *)name, namelen, err);
@@ -218,6 +229,17 @@ parse_entry(struct cg_index *ix, struct cg_buf *prev, const unsigned char *buf,
 		*nameless = 1;
 		return 0;
 	}
+	/* Lookups bsearch: entries out of git's order are not read here. */
+	if (ix->n > 0) {
+		last = &ix->v[ix->n - 1];
+		cmp = strcmp(ix->paths.data + last->path_off, prev->data);
+		if (cmp > 0 || (cmp == 0 &&
+		    last->stage >= ((flags >> FLAG_STAGE_SHIFT) & 3)))
+			return CG_INDEX_UNSUPPORTED;
+	}
+	/* Intent to add: a name without content, left out of commits. */
+	if (xflags & XFLAG_INTENT_TO_ADD)
+		return 0;
 	return cg_index_add(ix, prev->data, mode, be32(p + 36),
 	    (flags >> FLAG_STAGE_SHIFT) & 3, p + 40, err);
 }

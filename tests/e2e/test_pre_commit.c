@@ -263,6 +263,41 @@ Test(pre_commit, an_index_of_another_version_is_an_error_not_a_pass)
 	cg_run_release(&r);
 }
 
+/* Git reads a relative GIT_INDEX_FILE from the top of the work tree. */
+Test(pre_commit, relative_index_file_is_read_from_the_top)
+{
+	static const char *const env[] = { "GIT_INDEX_FILE=.git/index",
+		NULL };
+	const char *args[] = { "pre-commit", NULL };
+	char sub[4096];
+	struct cg_run r;
+
+	history();
+	put("migrations/0003.sql", 1);
+	cr_assert_eq(sh("git add -A"), 0);
+	snprintf(sub, sizeof(sub), "%s/work/migrations", dir);
+	cg_test_run(&r, sub, args, NULL, env);
+	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "error[cascade-drop]") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* `git add -N`: a name without content, which a commit leaves out. */
+Test(pre_commit, intent_to_add_is_not_staged)
+{
+	struct cg_run r;
+
+	history();
+	put("migrations/0003.sql", 1);
+	cr_assert_eq(sh("git add -N migrations/0003.sql"), 0);
+	cg(&r, "work", "pre-commit", NULL, NULL);
+	cr_assert_eq(r.code, 0, "%s%s", r.out, r.err);
+	/* not an empty new migration: no migration at all */
+	cr_assert(strstr(r.out, "(0 new migrations checked on a history of "
+	    "2") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
 Test(pre_commit, config_comes_from_the_index)
 {
 	install();
