@@ -728,10 +728,18 @@ struct set_ctx {
 	struct cg_check_stats *stats;
 };
 
+/*
+ * Append to all the findings of one set.  They are gathered apart first:
+ * the simulation's verdict merges into findings of the same file and
+ * line, and suppressions apply to findings of a path, and another set
+ * may hold the same file.
+ */
 static int
-check_set(struct cg_findings *found, const struct set_ctx *c,
+check_set(struct cg_findings *all, const struct set_ctx *c,
     const struct cg_set *set, struct cg_err *err)
 {
+	struct cg_findings mine = CG_FINDINGS_INIT;
+	struct cg_findings *found = &mine;
 	struct cg_sandbox_opts sbo = CG_SANDBOX_OPTS_INIT;
 	struct side_files bs = { 0 }, ts = { 0 };
 	struct cg_sandbox *sb = NULL;
@@ -831,6 +839,9 @@ out:
 	cg_sandbox_free(sb);
 	side_files_release(&ts);
 	side_files_release(&bs);
+	if (rc == 0)
+		rc = cg_findings_move(all, &mine, err);
+	cg_findings_release(&mine);
 	return rc;
 }
 

@@ -34,6 +34,11 @@ static const char help_cascade_delete[] =
     "use an upsert (INSERT ... ON CONFLICT DO UPDATE) instead of REPLACE; "
     "if the children really should go, delete them explicitly first so "
     "the migration says so";
+/* A plain DELETE: no REPLACE to turn into an upsert. */
+static const char help_cascade_delete_plain[] =
+    "if the children really should go, delete them explicitly first so "
+    "the migration says so; if not, delete only parents that have no "
+    "children, or change the foreign key before deleting";
 static const char help_set_null_drop[] =
     "the child rows stay but lose their link: if that is intended, "
     "update them explicitly first; otherwise keep the parent table (ALTER "
@@ -491,6 +496,9 @@ rule_delete(struct cg_findings *fs, const struct cg_stmt *st,
 	if (rc < 0)
 		goto out;
 	rc = emit(&f, fs, st, rule, target, msg.data, err);
+	if (rc == 0 && rule == CG_RULE_CASCADE_DELETE && kind == DEL_DELETE)
+		rc = cg_finding_set_str(&f->help, help_cascade_delete_plain,
+		    err);
 	if (rc < 0)
 		goto out;
 	rc = add_affected(f, &rl, err);

@@ -1036,6 +1036,39 @@ Test(layouts, detection_memo_does_not_hide_a_folder_moved_under_migrations)
 	cg_run_release(&r);
 }
 
+/*
+ * Two sets over the same files: each set's simulation and suppressions
+ * stay with its own findings (the verdict merges by file and line).
+ */
+Test(layouts, two_sets_of_the_same_files_keep_their_own_simulation)
+{
+	static const char fact[] = "simulated: 2 of 2 rows of audit lost";
+	struct cg_run r;
+	const char *b;
+
+	cg_test_write(dir, "migrations/0001_init.sql",
+	    "CREATE TABLE p (id INTEGER PRIMARY KEY);\n"
+	    "CREATE TABLE c (id INTEGER PRIMARY KEY, p INTEGER REFERENCES "
+	    "p(id) ON DELETE CASCADE);\n"
+	    "CREATE TABLE audit (id INTEGER PRIMARY KEY, x TEXT);\n"
+	    "CREATE TRIGGER t AFTER DELETE ON c BEGIN DELETE FROM audit; "
+	    "END;\n");
+	cg_test_write(dir, ".cascadeguard", "[set a]\n"
+	    "migrations = migrations/*.sql\ntarget = d1\n[set b]\n"
+	    "migrations = migrations/*.sql\ntarget = drizzle\n");
+	commit("init");
+	cg_test_write(dir, "migrations/0002_x.sql", "DELETE FROM p;\n");
+	commit("delete");
+	run(&r, "check-range", "--no-cache", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	b = strstr(r.out, "[b] migrations/0002_x.sql:1:1: error[cascade-delete]");
+	cr_assert_not_null(b, "%s", r.out);
+	/* once in [a]'s finding, once in [b]'s */
+	cr_assert_eq(cg_test_count(r.out, fact), 2, "%s", r.out);
+	cr_assert_not_null(strstr(b, fact), "%s", r.out);
+	cg_run_release(&r);
+}
+
 /* `sets` shows what a check would replay, and why, before a push. */
 Test(layouts, sets_lists_what_detection_found)
 {
