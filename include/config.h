@@ -65,6 +65,7 @@ void cg_sets_free(struct cg_set *v, size_t n);
 #define CG_DEFAULT_MAX_FILE_BYTES	((size_t)5 * 1024 * 1024)
 #define CG_DEFAULT_HEAP_BYTES		((long long)256 * 1024 * 1024)
 #define CG_DEFAULT_TIME_BUDGET_MS	2000u
+#define CG_MAX_CONFIG_SETS		256	/* [set] sections, as detection */
 
 struct cg_config {
 	struct cg_strvec globs;		/* empty: cg_default_globs */
@@ -87,9 +88,11 @@ void cg_config_release(struct cg_config *c);
 /*
  * Apply `.cascadeguard` INI text on top of c.  Sections and keys:
  *   [cascadeguard] migrations = GLOB (repeatable; the first one replaces
- *   the defaults), target = d1|sqlite, foreign-keys = on|off,
- *   max-file-size = BYTES[k|M], simulate = on|off
- *   [set NAME] migrations = GLOB (repeatable), target = TARGET
+ *   the defaults), target = TARGET (cg_config_parse_target),
+ *   foreign-keys = on|off, max-file-size = BYTES[k|M], simulate = on|off,
+ *   time-budget-ms = MS, heap-limit = BYTES[k|M]
+ *   [set NAME] migrations = GLOB (repeatable), target = TARGET (at most
+ *   CG_MAX_CONFIG_SETS sections)
  *   [rules] <rule-name> = error|warning|note|off
  * Sets and a [cascadeguard] `migrations` exclude each other.
  * Unknown keys, sections or values: CG_EINPUT, message names origin:line.

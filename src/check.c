@@ -463,7 +463,8 @@ push_out_of_order(struct cg_findings *out, const char *path,
  */
 static int
 report_out_of_order(struct cg_findings *out, const struct side_files *base,
-    const struct side_files *tip, struct cg_err *err)
+    const struct side_files *tip, enum cg_target_kind target,
+    struct cg_err *err)
 {
 	size_t i, last = 0;
 	long long applied, when;
@@ -478,9 +479,13 @@ report_out_of_order(struct cg_findings *out, const struct side_files *base,
 	}
 	if (!have_last)
 		return 0;
-	rc = newest_applied_when(&applied, base, err);
-	if (rc < 0)
-		return rc;
+	applied = CG_NO_WHEN;
+	/* Only drizzle's migrator reads "when": wrangler runs by name. */
+	if (target == CG_TARGET_DRIZZLE || target == CG_TARGET_LIBSQL) {
+		rc = newest_applied_when(&applied, base, err);
+		if (rc < 0)
+			return rc;
+	}
 	for (i = 0; i < tip->n; i++) {
 		if (find_path(base, tip->v[i].path) != NULL)
 			continue;
@@ -531,7 +536,9 @@ version_of(const char *path, size_t *len)
 		return NULL;
 	while (name[0] == '0' && name[1] >= '0' && name[1] <= '9')
 		name++;
-	for (p = name; *p >= '0' && *p <= '9'; p++)
+	/* A date written with dashes (2024-03-02_x.sql) is one version. */
+	for (p = name; (*p >= '0' && *p <= '9') ||
+	    (*p == '-' && p[1] >= '0' && p[1] <= '9'); p++)
 		;
 	*len = (size_t)(p - name);
 	return name;
@@ -763,7 +770,7 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	rc = report_changed(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
-	rc = report_out_of_order(found, &bs, &ts, err);
+	rc = report_out_of_order(found, &bs, &ts, cfg->target, err);
 	if (rc < 0)
 		goto out;
 	rc = report_duplicates(found, &bs, &ts, err);

@@ -435,6 +435,13 @@ parse_set(struct ini_state *st, const char *setname)
 	for (i = 0; i < st->nsets; i++)
 		if (strcmp(st->sets[i].name, setname) == 0)
 			return &st->sets[i];
+	/* SECURITY: the file is the pusher's; each set replays a history. */
+	if (st->nsets >= CG_MAX_CONFIG_SETS) {
+		cg_err_set(st->err, CG_EINPUT, "more than %d [set] sections",
+		    CG_MAX_CONFIG_SETS);
+		st->err_line = st->lineno;
+		return NULL;
+	}
 	if (cg_grow(&st->sets, &st->setcap, st->nsets + 1, sizeof(*st->sets),
 	    st->err) < 0) {
 		st->err_line = st->lineno;

@@ -106,7 +106,8 @@ cg_layout_wants(const char *path)
 /* Folders named for another database engine are not SQLite sets. */
 static const char *const other_engines[] = {
 	"postgres", "postgresql", "pg", "mysql", "mariadb", "mssql",
-	"sqlserver", "cockroach", "cockroachdb", "clickhouse", "oracle", NULL
+	"sqlserver", "cockroach", "cockroachdb", "clickhouse", "oracle",
+	"supabase", NULL
 };
 
 struct detect {
@@ -343,45 +344,47 @@ out:
 }
 
 /*
- * *out = 1 when a file named fname (or, with prefix, whose name starts
- * with fname) in dir or above it contains needle1 or needle2.
+ * *out = 1 when the file named fname (or, with prefix, whose name starts
+ * with fname) nearest to dir, in dir or above it, contains needle1 or
+ * needle2.  The nearest only: a monorepo's root drizzle.config.ts for
+ * Turso says nothing of an app below it with its own config.
  */
 static int
 ancestor_mentions(int *out, struct detect *d, const char *dir,
     const char *fname, int prefix, const char *needle1, const char *needle2)
 {
-	const struct cg_entry *e;
-	const char *name;
-	char *text = NULL, *cdir;
-	size_t len = 0, i, n;
-	int rc = 0;
+	const struct cg_entry *e, *best = NULL;
+	const char *name, *slash;
+	char *text = NULL;
+	size_t len = 0, i, n, bestn = 0;
+	int rc;
 
 	*out = 0;
-	for (i = 0; i < d->nentries && !*out; i++) {
+	for (i = 0; i < d->nentries; i++) {
 		e = &d->entries[i];
 		name = base_name(e->path);
-		if (prefix ? strncmp(name, fname, strlen(fname)) != 0 :
-		    strcmp(name, fname) != 0)
+		if (e->kind != CG_ENTRY_BLOB || (prefix ?
+		    strncmp(name, fname, strlen(fname)) != 0 :
+		    strcmp(name, fname) != 0))
 			continue;
-		cdir = dir_of(e->path);
-		if (cdir == NULL)
-			return cg_err_nomem(d->err);
-		n = strlen(cdir);
-		if (n == 0 || (strncmp(dir, cdir, n) == 0 &&
-		    (dir[n] == '/' || dir[n] == '\0'))) {
-			rc = read_tool_file(&text, &len, d, e->path);
-			if (rc == 0 && text != NULL &&
-			    (strstr(text, needle1) != NULL ||
-			    (needle2 != NULL && strstr(text, needle2) != NULL)))
-				*out = 1;
-			free(text);
-			text = NULL;
+		slash = strrchr(e->path, '/');
+		n = slash != NULL ? (size_t)(slash - e->path) : 0;
+		if (n > 0 && (strncmp(dir, e->path, n) != 0 ||
+		    (dir[n] != '/' && dir[n] != '\0')))
+			continue;
+		if (best == NULL || n > bestn) {
+			best = e;
+			bestn = n;
 		}
-		free(cdir);
-		if (rc < 0)
-			return rc;
 	}
-	return 0;
+	if (best == NULL)
+		return 0;
+	rc = read_tool_file(&text, &len, d, best->path);
+	if (rc == 0 && text != NULL && (strstr(text, needle1) != NULL ||
+	    (needle2 != NULL && strstr(text, needle2) != NULL)))
+		*out = 1;
+	free(text);
+	return rc;
 }
 
 /* <dir>/meta/_journal.json: a drizzle set at dir. */
@@ -502,16 +505,28 @@ claimed(const struct detect *d, const char *path)
 	return 0;
 }
 
-static int
-is_other_engine(const char *dir)
+/*
+ * The folder of dir, or one above it, named for another engine (also
+ * supabase/: Supabase is PostgreSQL); NULL when none is.
+ */
+static const char *
+other_engine(const char *dir)
 {
-	const char *name = base_name(dir);
-	size_t i;
+	const char *p = dir, *end;
+	size_t i, n;
 
-	for (i = 0; other_engines[i] != NULL; i++)
-		if (strcmp(name, other_engines[i]) == 0)
-			return 1;
-	return 0;
+	while (*p != '\0') {
+		end = strchr(p, '/');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; other_engines[i] != NULL; i++)
+			if (strlen(other_engines[i]) == n &&
+			    strncmp(p, other_engines[i], n) == 0)
+				return other_engines[i];
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return NULL;
 }
 
 /* Folders of .sql files no tool file claimed. */
@@ -520,9 +535,9 @@ plain_set(struct detect *d, const struct cg_entry *e)
 {
 	struct cg_set *s;
 	char *dir = NULL, *parent = NULL;
-	const char *pname;
-	size_t i;
-	int up = 0, sqlx = 0;
+	const char *pname, *engine;
+	size_t i, nsql = 0, nup = 0;
+	int up, sqlx = 0;
 	int rc = 0;
 
 	if (cg_migration_is_down(e->path) || claimed(d, e->path))
@@ -540,6 +555,15 @@ plain_set(struct detect *d, const struct cg_entry *e)
 		rc = prisma_set(d, NULL, &parent);
 		goto out;
 	}
+	/* diesel's migrations/<version>_<name>/up.sql: one set, not one each */
+	if (strcmp(base_name(e->path), "up.sql") == 0 &&
+	    strcmp(pname, "migrations") == 0) {
+		rc = add_set(&s, d, &parent, NULL, CG_TARGET_D1, 0,
+		    "a folder of <version>_<name>/up.sql migrations (diesel)");
+		if (rc == 0 && s != NULL)
+			rc = add_glob(s, "*/up.sql", d->err);
+		goto out;
+	}
 	if (find_set(d, dir) != NULL)
 		goto out;
 	for (i = 0; i < d->unused.n; i++)
@@ -549,11 +573,20 @@ plain_set(struct detect *d, const struct cg_entry *e)
 		const char *p = d->entries[i].path;
 		size_t dl = strlen(dir);
 
-		if ((dl == 0 || (strncmp(p, dir, dl) == 0 && p[dl] == '/')) &&
-		    strchr(p + (dl ? dl + 1 : 0), '/') == NULL &&
-		    strlen(p) > 7 && strcmp(p + strlen(p) - 7, ".up.sql") == 0)
-			up = 1;
+		if (!(dl == 0 || (strncmp(p, dir, dl) == 0 && p[dl] == '/')) ||
+		    strchr(p + (dl ? dl + 1 : 0), '/') != NULL ||
+		    strlen(p) <= 4 || strcmp(p + strlen(p) - 4, ".sql") != 0 ||
+		    cg_migration_is_down(p))
+			continue;
+		nsql++;
+		if (strlen(p) > 7 && strcmp(p + strlen(p) - 7, ".up.sql") == 0)
+			nup++;
 	}
+	/*
+	 * golang-migrate only when every forward file is <v>_<name>.up.sql:
+	 * one such file must not hide the folder's other .sql files.
+	 */
+	up = nup > 0 && nup == nsql;
 	rc = ancestor_mentions(&sqlx, d, dir, "Cargo.toml", 0, "sqlx", NULL);
 	if (rc < 0)
 		goto out;
@@ -565,12 +598,48 @@ plain_set(struct detect *d, const struct cg_entry *e)
 	if (rc < 0 || s == NULL)
 		goto out;
 	rc = add_glob(s, up ? "*.up.sql" : "*.sql", d->err);
-	if (rc == 0 && is_other_engine(s->dir))
+	engine = other_engine(s->dir);
+	if (rc == 0 && engine != NULL)
 		rc = skip_set(s, d->err, "its folder is named for another "
-		    "database engine:", base_name(s->dir), "");
+		    "database engine:", engine, "");
 out:
 	free(dir);
 	free(parent);
+	return rc;
+}
+
+/*
+ * Names that two sets share (the binding DB of two Workers) get their
+ * folder: findings and --set must say which set they mean.
+ */
+static int
+unique_names(struct cg_set *v, size_t n, struct cg_err *err)
+{
+	struct cg_buf b = CG_BUF_INIT;
+	unsigned char *dup;
+	size_t i, j;
+	int rc = 0;
+
+	dup = calloc(n ? n : 1, 1);
+	if (dup == NULL)
+		return cg_err_nomem(err);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(v[i].name, v[j].name) == 0)
+				dup[i] = dup[j] = 1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!dup[i])
+			continue;
+		b.len = 0;
+		rc = cg_buf_printf(&b, err, "%s (%s)", v[i].name,
+		    v[i].dir[0] != '\0' ? v[i].dir : ".");
+		if (rc == 0) {
+			free(v[i].name);
+			v[i].name = cg_buf_detach(&b);
+		}
+	}
+	cg_buf_release(&b);
+	free(dup);
 	return rc;
 }
 
@@ -637,6 +706,11 @@ cg_layout_detect(struct cg_set **out, size_t *nout,
 	}
 	if (d.n > 1)
 		qsort(d.v, d.n, sizeof(*d.v), cmp_set_dir);
+	rc = unique_names(d.v, d.n, err);
+	if (rc < 0) {
+		cg_sets_free(d.v, d.n);
+		return rc;
+	}
 	*out = d.v;
 	*nout = d.n;
 	return 0;

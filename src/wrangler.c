@@ -694,10 +694,16 @@ cg_wrangler_parse(struct cg_wrangler *out, const char *text, size_t len,
 	memset(out, 0, sizeof(*out));
 	if (memchr(text, '\0', len) != NULL)
 		return cg_err_set(err, CG_EINPUT, "%s: NUL byte", origin);
-	if (olen >= 5 && strcmp(origin + olen - 5, ".toml") == 0)
+	if (olen >= 5 && strcmp(origin + olen - 5, ".toml") == 0) {
 		rc = parse_toml(out, text, len, origin, err);
-	else
+	} else {
+		/* Editors on Windows write a BOM; wrangler reads past it. */
+		if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+			text += 3;
+			len -= 3;
+		}
 		rc = parse_json(out, text, len, origin, err);
+	}
 	if (rc < 0)
 		cg_wrangler_release(out);
 	return rc;

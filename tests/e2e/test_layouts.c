@@ -1174,3 +1174,190 @@ Test(layouts, drizzle_entry_older_than_the_applied_one_is_out_of_order)
 	    "checked on a history of 2, target drizzle)");
 	cg_run_release(&r);
 }
+
+/* One <v>_<name>.up.sql file must not hide the folder's other files. */
+Test(layouts, one_up_sql_file_does_not_hide_the_others)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
+	commit("init");
+	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
+	cg_test_write(dir, "migrations/0003_x.up.sql", "SELECT 1;\n");
+	commit("drop");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "migrations/0002_drop.sql:1:1: " CASCADE_DROP_1);
+	cg_run_release(&r);
+}
+
+/* Two Workers whose binding is DB: the set names say which folder. */
+Test(layouts, sets_with_the_same_binding_name_are_told_apart)
+{
+	static const char toml[] = "[[d1_databases]]\nbinding = \"DB\"\n"
+	    "database_name = \"x\"\ndatabase_id = \"x\"\n";
+	struct cg_run r;
+
+	cg_test_write(dir, "apps/api/wrangler.toml", toml);
+	cg_test_write(dir, "apps/web/wrangler.toml", toml);
+	cg_test_write(dir, "apps/api/migrations/0001_init.sql", parent_and_child);
+	cg_test_write(dir, "apps/web/migrations/0001_init.sql", parent_and_child);
+	commit("init");
+	cg_test_write(dir, "apps/web/migrations/0002_drop.sql",
+	    "DROP TABLE projects;\n");
+	commit("drop");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[DB (apps/web/migrations)] "
+	    "apps/web/migrations/0002_drop.sql:1:1: " CASCADE_DROP_1);
+	cg_run_release(&r);
+	/* --set names one of them, not the first of the two */
+	run(&r, "check-range", "--set", "DB (apps/web/migrations)",
+	    "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	cg_run_release(&r);
+	run(&r, "check-range", "--set", "DB (apps/api/migrations)",
+	    "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 0);
+	cg_run_release(&r);
+}
+
+/* The nearest drizzle.config decides the driver, not the root's. */
+Test(layouts, nearest_drizzle_config_decides_the_target)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "drizzle.config.ts",
+	    "export default { dialect: 'turso' };\n");
+	cg_test_write(dir, "apps/web/drizzle.config.ts",
+	    "export default { dialect: 'sqlite', driver: 'better-sqlite' };\n");
+	cg_test_write(dir, "apps/web/drizzle/meta/_journal.json",
+	    "{\"version\":\"7\",\"dialect\":\"sqlite\",\"entries\":["
+	    "{\"idx\":0,\"version\":\"6\",\"when\":1700000000000,"
+	    "\"tag\":\"0000_a\",\"breakpoints\":true}]}\n");
+	cg_test_write(dir, "apps/web/drizzle/0000_a.sql", parent_and_child);
+	commit("init");
+	run(&r, "sets", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "  apps/web/drizzle: target drizzle, 1 file");
+	cg_run_release(&r);
+	cg_test_write(dir, "apps/web/drizzle.config.ts",
+	    "export default { dialect: 'turso' };\n");
+	commit("turso");
+	run(&r, "sets", NULL);
+	ASSERT_LINE(&r, "  apps/web/drizzle: target libsql, 1 file");
+	cg_run_release(&r);
+}
+
+/* diesel: migrations/<version>_<name>/up.sql is one set in folder order. */
+Test(layouts, diesel_up_sql_folders_are_one_set)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/2024-01-01-000000_init/up.sql",
+	    parent_and_child);
+	cg_test_write(dir, "migrations/2024-01-01-000000_init/down.sql",
+	    "DROP TABLE tasks;\nDROP TABLE projects;\n");
+	commit("init");
+	cg_test_write(dir, "migrations/2024-02-01-000000_drop/up.sql",
+	    "DROP TABLE projects;\n");
+	cg_test_write(dir, "migrations/2024-02-01-000000_drop/down.sql",
+	    "SELECT 1;\n");
+	commit("drop");
+	run(&r, "sets", NULL);
+	ASSERT_LINE(&r, "1 migration set at HEAD:");
+	ASSERT_LINE(&r, "    files: migrations/*/up.sql");
+	cg_run_release(&r);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "migrations/2024-02-01-000000_drop/up.sql:1:1: "
+	    CASCADE_DROP_1);
+	cg_run_release(&r);
+}
+
+/* Supabase is PostgreSQL; so is a folder below db/postgres/. */
+Test(layouts, supabase_and_nested_engine_folders_are_not_sqlite)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "supabase/migrations/20240101000000_init.sql",
+	    "CREATE TABLE t (id serial PRIMARY KEY);\n");
+	cg_test_write(dir, "db/postgres/migrations/0001_init.sql",
+	    "CREATE TABLE t (id serial PRIMARY KEY);\n");
+	commit("init");
+	run(&r, "sets", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "  db/postgres/migrations: not checked: its folder is "
+	    "named for another database engine: 'postgres'");
+	ASSERT_LINE(&r, "  supabase/migrations: not checked: its folder is "
+	    "named for another database engine: 'supabase'");
+	cg_run_release(&r);
+}
+
+/* A wrangler.json saved with a byte-order mark is still read. */
+Test(layouts, wrangler_json_with_a_bom_is_read)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "wrangler.json", "\xEF\xBB\xBF{\"d1_databases\": "
+	    "[{\"binding\": \"DB\", \"database_name\": \"x\", "
+	    "\"database_id\": \"x\", \"migrations_dir\": \"db\"}]}\n");
+	cg_test_write(dir, "db/0001_init.sql", parent_only);
+	commit("init");
+	run(&r, "sets", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "  DB: target d1, 1 file");
+	cg_run_release(&r);
+}
+
+/* 2024-01-15 and 2024-03-02 are two versions, not two of "2024". */
+Test(layouts, dated_names_are_not_duplicate_versions)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/2024-01-15_users.sql", parent_only);
+	commit("init");
+	cg_test_write(dir, "migrations/2024-03-02_t.sql",
+	    "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "migrations/2024-03-02_u.sql",
+	    "CREATE TABLE u (id INTEGER PRIMARY KEY);\n");
+	commit("more");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	/* the two of the same day are, and nothing else */
+	cr_assert_eq(cg_test_count(r.out, "error[duplicate-version]"), 1, "%s",
+	    r.out);
+	cr_assert(strstr(r.out, "version 2024-03-02 is also used by "
+	    "'migrations/2024-03-02_t.sql'") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* .cascadeguard is the pusher's: a bounded number of sets. */
+Test(layouts, too_many_set_sections_are_refused)
+{
+	char buf[64];
+	FILE *f;
+	char path[4096];
+	int i;
+
+	snprintf(path, sizeof(path), "%s/.cascadeguard", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (i = 0; i < 300; i++) {
+		snprintf(buf, sizeof(buf), "[set s%d]\nmigrations = m/*.sql\n",
+		    i);
+		fputs(buf, f);
+	}
+	fclose(f);
+	cg_test_write(dir, "m/0001.sql", parent_only);
+	commit("init");
+	{
+		struct cg_run r;
+
+		run(&r, "check-range", "HEAD", NULL);
+		ASSERT_EXIT(&r, 2);
+		cr_assert(strstr(r.err, "more than 256 [set] sections") != NULL,
+		    "%s", r.err);
+		cg_run_release(&r);
+	}
+}
