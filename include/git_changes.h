@@ -69,6 +69,14 @@ int cg_repo_list(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     struct cg_err *err);
 
 /*
+ * cg_repo_list, down files included: wrangler applies every *.sql of
+ * its folder, x.down.sql too, so for a D1 set they are forward history.
+ */
+int cg_repo_list_with_down(struct cg_entry **out, size_t *nout,
+    struct cg_repo *r, const struct cg_side *side, const char *const *globs,
+    size_t nglobs, struct cg_err *err);
+
+/*
  * Trees known to hold nothing that a want() predicate takes, by raw id
  * (CG_TREE_ID_BYTES each).  ids is sorted (a lookup table, loaded by
  * cache.c); a walk appends the empty trees it finds to added.

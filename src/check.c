@@ -123,15 +123,19 @@ cmp_entry_ptr(const void *a, const void *b)
 	return strcmp((*x)->path, (*y)->path);
 }
 
+/*
+ * The set's files on one side.  With keep_down (a D1 set), x.down.sql
+ * files too: wrangler applies every *.sql of its folder.
+ */
 static int
 list_side(struct side_files *s, struct cg_repo *r, const struct cg_side *side,
-    const struct cg_strvec *globs, struct cg_err *err)
+    const struct cg_strvec *globs, int keep_down, struct cg_err *err)
 {
 	size_t i;
 	int rc;
 
-	rc = cg_repo_list(&s->v, &s->n, r, side, (const char *const *)globs->v,
-	    globs->n, err);
+	rc = (keep_down ? cg_repo_list_with_down : cg_repo_list)(&s->v, &s->n,
+	    r, side, (const char *const *)globs->v, globs->n, err);
 	if (rc < 0)
 		return rc;
 	rc = load_journals(s, r, side, err);
@@ -491,6 +495,7 @@ report_out_of_order(struct cg_findings *out, const struct side_files *base,
 			continue;
 		when = cg_journal_when(tip->journals, tip->njournals,
 		    tip->v[i].path);
+		rc = 0;
 		if (i < last) {
 			rc = push_out_of_order(out, tip->v[i].path,
 			    "give the file a name that sorts after every "
@@ -555,14 +560,17 @@ report_duplicates(struct cg_findings *out, const struct side_files *base,
 	int rc;
 
 	for (i = 0; i < tip->n; i++) {
-		if (find_path(base, tip->v[i].path) != NULL)
+		/* A D1 set's rollback script: down-file-applied says it. */
+		if (find_path(base, tip->v[i].path) != NULL ||
+		    cg_migration_is_down(tip->v[i].path))
 			continue;
 		vi = version_of(tip->v[i].path, &li);
 		if (vi == NULL)
 			continue;
 		for (j = 0; j < tip->n; j++) {
 			if (j == i || (j > i &&
-			    find_path(base, tip->v[j].path) == NULL))
+			    find_path(base, tip->v[j].path) == NULL) ||
+			    cg_migration_is_down(tip->v[j].path))
 				continue;
 			vj = version_of(tip->v[j].path, &lj);
 			if (vj != NULL && li == lj && memcmp(vi, vj, li) == 0)
@@ -585,6 +593,40 @@ report_duplicates(struct cg_findings *out, const struct side_files *base,
 		rc = cg_finding_set_str(&f->help, "renumber the new file "
 		    "after the newest migration (two branches that each added "
 		    "one: rebase and renumber)", err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * New rollback scripts of a D1 set: wrangler applies every *.sql of its
+ * folder, so they run forward (and are replayed so: list_side kept them).
+ */
+static int
+report_down_files(struct cg_findings *out, const struct side_files *base,
+    const struct side_files *tip, struct cg_err *err)
+{
+	struct cg_finding *f;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < tip->n; i++) {
+		if (!cg_migration_is_down(tip->v[i].path) ||
+		    find_path(base, tip->v[i].path) != NULL)
+			continue;
+		rc = cg_findings_push(&f, out, CG_RULE_DOWN_FILE_APPLIED, err,
+		    "wrangler applies every .sql file of this folder: this "
+		    "rollback script runs as a migration, in name order");
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_where(f, NULL, tip->v[i].path, 0, 0, 0,
+		    NULL, 0, err);
+		if (rc < 0)
+			return rc;
+		rc = cg_finding_set_str(&f->help, "keep rollback scripts out of "
+		    "the folder wrangler applies (a subfolder such as "
+		    "migrations/rollback/, which wrangler does not read)", err);
 		if (rc < 0)
 			return rc;
 	}
@@ -760,10 +802,12 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	size_t i;
 	int rc;
 
-	rc = list_side(&bs, c->r, c->base, &set->globs, err);
+	rc = list_side(&bs, c->r, c->base, &set->globs,
+	    cfg->target == CG_TARGET_D1, err);
 	if (rc < 0)
 		goto out;
-	rc = list_side(&ts, c->r, c->tip, &set->globs, err);
+	rc = list_side(&ts, c->r, c->tip, &set->globs,
+	    cfg->target == CG_TARGET_D1, err);
 	if (rc < 0)
 		goto out;
 
@@ -776,6 +820,11 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	rc = report_duplicates(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
+	if (cfg->target == CG_TARGET_D1) {
+		rc = report_down_files(found, &bs, &ts, err);
+		if (rc < 0)
+			goto out;
+	}
 
 	sbo.heap_limit_bytes = cfg->heap_limit_bytes;
 	sbo.time_budget_ms = cfg->time_budget_ms;
@@ -1192,7 +1241,10 @@ cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
 	if (rc < 0)
 		goto out;
 	if (pick < nsets) {
-		rc = list_side(&fs, r, side, &sets[pick].globs, err);
+		/* The set's runner, as a check of it would replay it. */
+		cfg.target = sets[pick].target;
+		rc = list_side(&fs, r, side, &sets[pick].globs,
+		    cfg.target == CG_TARGET_D1, err);
 		if (rc < 0)
 			goto out;
 	}

@@ -59,7 +59,8 @@ describe(struct cg_buf *b, struct cg_repo *repo, const struct cg_side *side,
 			rc = cg_buf_escape(b, set->skip, strlen(set->skip),
 			    err);
 	} else {
-		rc = cg_repo_list(&files, &nfiles, repo, side,
+		rc = (set->target == CG_TARGET_D1 ? cg_repo_list_with_down :
+		    cg_repo_list)(&files, &nfiles, repo, side,
 		    (const char *const *)set->globs.v, set->globs.n, err);
 		if (rc == 0)
 			rc = cg_buf_printf(b, err, ": target %s, %zu file%s",

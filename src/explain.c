@@ -179,6 +179,15 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "prisma/migrations/migration_lock.toml: provider = \"postgresql\"",
 	    "[set app]\nmigrations = db/sqlite/*.sql   # in .cascadeguard, to "
 	    "check a set anyway" },
+	[CG_RULE_DOWN_FILE_APPLIED] = {
+	    "A new x.down.sql (or down.sql) in the folder of a D1 set.",
+	    "wrangler d1 migrations apply runs every .sql file of its folder "
+	    "in name order, so the rollback script runs as a migration "
+	    "(0005_tags.down.sql even before 0005_tags.sql).  cascadeguard "
+	    "replays it the same way, so what it drops is checked too.",
+	    "migrations/0005_tags.sql\nmigrations/0005_tags.down.sql",
+	    "migrations/0005_tags.sql\nmigrations/rollback/0005_tags.sql   "
+	    "# wrangler does not read subfolders" },
 };
 
 const struct cg_explain *

@@ -54,6 +54,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "the simulation could not seed a table or run a file" },
 	[CG_RULE_NOT_SQLITE] = { "not-sqlite", CG_SEV_NOTE,
 	    "a changed migration set is for another database and not checked" },
+	[CG_RULE_DOWN_FILE_APPLIED] = { "down-file-applied", CG_SEV_ERROR,
+	    "a rollback script that wrangler applies as a migration" },
 };
 
 const struct cg_rule_info *

@@ -514,6 +514,7 @@ struct list_ctx {
 	struct cg_buf path;	/* the current folder or file */
 	struct cg_entry *v;	/* results */
 	size_t n, cap;
+	int keep_down;		/* down files are forward history here */
 	struct cg_err *err;
 };
 
@@ -740,7 +741,7 @@ add_match(struct list_ctx *c, const git_oid *id, unsigned mode, size_t size)
 	int rc;
 
 	if (!cg_globs_match(c->globs, c->nglobs, c->path.data) ||
-	    cg_migration_is_down(c->path.data))
+	    (!c->keep_down && cg_migration_is_down(c->path.data)))
 		return 0;
 	rc = cg_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v), c->err);
 	if (rc < 0)
@@ -840,10 +841,30 @@ cmp_entry_path(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
+static int list(struct cg_entry **out, size_t *nout, struct cg_repo *r,
+    const struct cg_side *side, const char *const *globs, size_t nglobs,
+    int keep_down, struct cg_err *err);
+
 int
 cg_repo_list(struct cg_entry **out, size_t *nout, struct cg_repo *r,
     const struct cg_side *side, const char *const *globs, size_t nglobs,
     struct cg_err *err)
+{
+	return list(out, nout, r, side, globs, nglobs, 0, err);
+}
+
+int
+cg_repo_list_with_down(struct cg_entry **out, size_t *nout,
+    struct cg_repo *r, const struct cg_side *side, const char *const *globs,
+    size_t nglobs, struct cg_err *err)
+{
+	return list(out, nout, r, side, globs, nglobs, 1, err);
+}
+
+static int
+list(struct cg_entry **out, size_t *nout, struct cg_repo *r,
+    const struct cg_side *side, const char *const *globs, size_t nglobs,
+    int keep_down, struct cg_err *err)
 {
 	struct list_ctx c;
 	struct gstate *states = NULL;
@@ -855,6 +876,7 @@ cg_repo_list(struct cg_entry **out, size_t *nout, struct cg_repo *r,
 	c.r = r;
 	c.globs = globs;
 	c.nglobs = nglobs;
+	c.keep_down = keep_down;
 	c.err = err;
 	rc = split_globs(&c);
 	if (rc < 0)

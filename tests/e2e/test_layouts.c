@@ -1361,3 +1361,31 @@ Test(layouts, too_many_set_sections_are_refused)
 		cg_run_release(&r);
 	}
 }
+
+/* wrangler applies x.down.sql too: in a D1 set it is a migration. */
+Test(layouts, d1_down_file_is_applied_and_checked)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
+	commit("init");
+	cg_test_write(dir, "migrations/0002_slug.sql",
+	    "ALTER TABLE projects ADD COLUMN slug TEXT;\n");
+	cg_test_write(dir, "migrations/0002_slug.down.sql",
+	    "DROP TABLE projects;\n");
+	commit("slug");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "migrations/0002_slug.down.sql: "
+	    "error[down-file-applied]: wrangler applies every .sql file of "
+	    "this folder: this rollback script runs as a migration, in name "
+	    "order");
+	ASSERT_LINE(&r, "migrations/0002_slug.down.sql:1:1: " CASCADE_DROP_1);
+	cr_assert(strstr(r.out, "duplicate-version") == NULL, "%s", r.out);
+	cg_run_release(&r);
+	/* golang-migrate's down files are not forward history */
+	run(&r, "check-range", "--target", "golang-migrate", "HEAD~1..HEAD",
+	    NULL);
+	cr_assert(strstr(r.out, "0002_slug.down.sql") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
