@@ -29,12 +29,13 @@ struct cg_sim_counts {
 /*
  * Clone base (which is not changed) for the simulation.  Seeding is
  * lazy: before each file runs, cg_sim_run_file seeds (two rows each
- * where it can, parents before children, within base's time budget)
- * the tables the file can reach and were not seeded yet: those its text
- * names, their children through any foreign key, the tables named by
- * triggers on them (or on a view the file names), and the parents of
- * all those.  A check then costs what the change reaches, not the size
- * of the schema; tables no file reaches are never seeded nor reported.
+ * where it can, parents before children, with triggers off, within
+ * base's time budget) the tables the file can reach and were not seeded
+ * yet: those its text names, their children through any foreign key,
+ * the tables named by triggers on them or on a view that the file or
+ * such a trigger names, and the parents of all those.  A check then
+ * costs what the change reaches, not the size of the schema; tables no
+ * file reaches are never seeded nor reported.
  * Caller frees with cg_sim_free.  Returns < 0 only when the tool fails
  * (err set).
  */

@@ -100,6 +100,8 @@ struct stable {
 struct strig {
 	char *on;		/* tbl_name */
 	char *sql;
+	int view;		/* on a view: followed where a text names it */
+	int followed;		/* queued for the file mark_file walks */
 };
 
 struct sstmt {
@@ -149,6 +151,7 @@ struct cg_sim {
 	int kids_built;
 	struct strig *trig;
 	size_t ntrig;
+	size_t nview;		/* triggers on views */
 	size_t *hash;		/* open addressing on t[].name: index + 1 */
 	size_t hcap;
 	size_t *work;		/* worklist, nt entries */
@@ -1545,8 +1548,15 @@ load_triggers(struct cg_sim *s, struct cg_err *err)
 		s->trig[s->ntrig].sql = col_dup(st, 1);
 		s->ntrig++;
 		if (s->trig[s->ntrig - 1].on == NULL ||
-		    s->trig[s->ntrig - 1].sql == NULL)
+		    s->trig[s->ntrig - 1].sql == NULL) {
 			rc = cg_err_nomem(err);
+			break;
+		}
+		/* Triggers are on tables or views: not a table, a view. */
+		if (find_table(s, s->trig[s->ntrig - 1].on, NULL) == NULL) {
+			s->trig[s->ntrig - 1].view = 1;
+			s->nview++;
+		}
 	}
 	if (rc == 0 && src != SQLITE_DONE)
 		rc = sql_fail(s, src, "list the triggers", err);
@@ -1625,6 +1635,30 @@ reach_text(struct cg_sim *s, const char *text, size_t len,
 	return rc;
 }
 
+/*
+ * Mark what text names (reach_text) and queue on tw the triggers of the
+ * views it names, once each: writing to a view runs its INSTEAD OF
+ * trigger, whose body can name tables and other views in turn.
+ */
+static int
+reach_via(struct cg_sim *s, const char *text, size_t len,
+    const size_t *ren, size_t nren, size_t *tw, size_t *ntw,
+    struct cg_err *err)
+{
+	size_t k;
+	int rc;
+
+	rc = reach_text(s, text, len, ren, nren, err);
+	for (k = 0; rc == 0 && s->nview > 0 && k < s->ntrig; k++) {
+		if (!s->trig[k].view || s->trig[k].followed ||
+		    !has_word(text, len, s->trig[k].on))
+			continue;
+		s->trig[k].followed = 1;
+		tw[(*ntw)++] = k;
+	}
+	return rc;
+}
+
 /* For each table, the tables whose text says REFERENCES it. */
 static int
 kids_build(struct cg_sim *s, struct cg_err *err)
@@ -1674,9 +1708,77 @@ kids_build(struct cg_sim *s, struct cg_err *err)
  * foreign key, every table that references a marked one (CASCADE, SET
  * NULL, SET DEFAULT, RESTRICT: children with rows decide what a DELETE
  * does); the tables named by the triggers on a marked table or on a
- * view the file names.  Then their parents (mark 2), which a child's
- * seeded keys point at.  A table no earlier file reached is as the
- * base left it, so seeding it now gives the rows seeding first would.
+ * view that the file or such a trigger names, views named by those
+ * triggers included.  A table no earlier file reached is as the base
+ * left it, so seeding it now gives the rows seeding first would.
+ */
+static int
+mark_file(struct cg_sim *s, const char *text, size_t len,
+    struct cg_err *err)
+{
+	struct stable *t;
+	size_t i, k;
+	size_t *ren = NULL, nren = 0;
+	size_t *tw = NULL, ntw = 0;	/* view triggers to follow */
+	int rc = 0;
+
+	for (i = 0; i < s->nt; i++)
+		if (!cg_ident_eq(s->t[i].cur, s->t[i].name))
+			nren++;
+	if (nren > 0) {
+		ren = calloc(nren, sizeof(*ren));
+		if (ren == NULL) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+		for (i = 0, nren = 0; i < s->nt; i++)
+			if (!cg_ident_eq(s->t[i].cur, s->t[i].name))
+				ren[nren++] = i;
+	}
+	if (s->nview > 0) {
+		/* Each view trigger is queued once: nview entries suffice. */
+		tw = calloc(s->nview, sizeof(*tw));
+		if (tw == NULL) {
+			rc = cg_err_nomem(err);
+			goto out;
+		}
+		for (k = 0; k < s->ntrig; k++)
+			s->trig[k].followed = 0;
+	}
+	s->nwork = 0;
+	rc = reach_via(s, text, len, ren, nren, tw, &ntw, err);
+	while (rc == 0 && (s->nwork > 0 || ntw > 0)) {
+		if (ntw > 0) {
+			k = tw[--ntw];
+			rc = reach_via(s, s->trig[k].sql,
+			    strlen(s->trig[k].sql), ren, nren, tw, &ntw, err);
+			continue;
+		}
+		if (!s->kids_built) {
+			rc = kids_build(s, err);
+			if (rc < 0)
+				break;
+		}
+		t = &s->t[s->work[--s->nwork]];
+		for (k = 0; k < t->nkids; k++)
+			reach(s, t->kids[k]);
+		for (k = 0; rc == 0 && k < s->ntrig; k++)
+			if (cg_ident_eq(s->trig[k].on, t->name) ||
+			    cg_ident_eq(s->trig[k].on, t->cur))
+				rc = reach_via(s, s->trig[k].sql,
+				    strlen(s->trig[k].sql), ren, nren, tw,
+				    &ntw, err);
+	}
+out:
+	free(tw);
+	free(ren);
+	return rc;
+}
+
+/*
+ * Mark what the file can change (mark_file), then load the marked
+ * tables and their parents (mark 2), which a child's seeded keys point
+ * at.
  */
 static int
 reach_file(struct cg_sim *s, const char *text, size_t len,
@@ -1684,40 +1786,9 @@ reach_file(struct cg_sim *s, const char *text, size_t len,
 {
 	struct stable *t;
 	size_t i, k, ti;
-	size_t *ren = NULL, nren = 0;
 	int rc;
 
-	for (i = 0; i < s->nt; i++)
-		if (!cg_ident_eq(s->t[i].cur, s->t[i].name))
-			nren++;
-	if (nren > 0) {
-		ren = calloc(nren, sizeof(*ren));
-		if (ren == NULL)
-			return cg_err_nomem(err);
-		for (i = 0, nren = 0; i < s->nt; i++)
-			if (!cg_ident_eq(s->t[i].cur, s->t[i].name))
-				ren[nren++] = i;
-	}
-	s->nwork = 0;
-	rc = reach_text(s, text, len, ren, nren, err);
-	for (k = 0; rc == 0 && k < s->ntrig; k++)
-		if (find_table(s, s->trig[k].on, NULL) == NULL &&
-		    has_word(text, len, s->trig[k].on))
-			rc = reach_text(s, s->trig[k].sql,
-			    strlen(s->trig[k].sql), ren, nren, err);
-	if (rc == 0 && s->nwork > 0 && !s->kids_built)
-		rc = kids_build(s, err);
-	while (rc == 0 && s->nwork > 0) {
-		t = &s->t[s->work[--s->nwork]];
-		for (k = 0; k < t->nkids; k++)
-			reach(s, t->kids[k]);
-		for (k = 0; rc == 0 && k < s->ntrig; k++)
-			if (cg_ident_eq(s->trig[k].on, t->name) ||
-			    cg_ident_eq(s->trig[k].on, t->cur))
-				rc = reach_text(s, s->trig[k].sql,
-				    strlen(s->trig[k].sql), ren, nren, err);
-	}
-	free(ren);
+	rc = mark_file(s, text, len, err);
 	if (rc < 0)
 		return rc;
 	/* Parents, loading what is marked: the worklist again. */
@@ -1767,12 +1838,15 @@ reach_file(struct cg_sim *s, const char *text, size_t len,
 
 /*
  * Seed the marked tables not seeded yet: parents before children, with
- * foreign keys off, within the time budget, cycles fixed up after.
+ * foreign keys and triggers off, within the time budget, cycles fixed
+ * up after.  The pre-update hook is only set while a file runs, so the
+ * seed is not recorded as something a migration did.
  */
 static int
 seed_marked(struct cg_sim *s, struct cg_err *err)
 {
 	size_t from = s->norder, i;
+	int triggers = 1;	/* the setting to restore */
 	int rc = 0;
 
 	for (i = 0; i < s->nt; i++)
@@ -1780,12 +1854,27 @@ seed_marked(struct cg_sim *s, struct cg_err *err)
 			visit(s, i);
 	if (s->norder == from)
 		return 0;
+	/*
+	 * A trigger of the base fired by a seeding INSERT could delete rows
+	 * seeded for an earlier file: a loss no migration caused.  The
+	 * setting expires the prepared statements, so they are prepared
+	 * again with triggers off, and back on after.  Its int * reports
+	 * the state after the call, so -1 (no change) asks what it was.
+	 */
+	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1,
+	    &triggers) != SQLITE_OK ||
+	    sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0,
+	    (int *)NULL) != SQLITE_OK)
+		return cg_err_set(err, CG_ESQL, "simulation: cannot turn "
+		    "triggers off to seed");
 	/* Between files: nothing is open, as the replay leaves it. */
 	if (!sqlite3_get_autocommit(s->db))
 		(void)tool_exec(s, "ROLLBACK");
 	if (tool_exec(s, "PRAGMA foreign_keys=OFF") != SQLITE_OK ||
-	    tool_exec(s, "BEGIN") != SQLITE_OK)
-		return sql_fail(s, sqlite3_errcode(s->db), "start seeding", err);
+	    tool_exec(s, "BEGIN") != SQLITE_OK) {
+		rc = sql_fail(s, sqlite3_errcode(s->db), "start seeding", err);
+		goto out;
+	}
 	for (i = from; i < s->norder; i++) {
 		struct stable *t = &s->t[s->order[i]];
 
@@ -1806,12 +1895,15 @@ seed_marked(struct cg_sim *s, struct cg_err *err)
 		rc = fix_deferred(s, &s->t[s->order[i]], err);
 	if (rc < 0) {
 		(void)tool_exec(s, "ROLLBACK");
-		return rc;
+		goto out;
 	}
 	if (tool_exec(s, "COMMIT") != SQLITE_OK) {
 		rc = sql_fail(s, sqlite3_errcode(s->db), "commit the seed", err);
 		(void)tool_exec(s, "ROLLBACK");
 	}
+out:
+	(void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER,
+	    triggers, (int *)NULL);
 	return rc;
 }
 

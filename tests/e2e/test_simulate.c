@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The data-loss simulation end to end: a deletion the static rules
- * cannot see (a trigger) is caught by `check-range` on seeded rows, and
- * --no-simulate or `simulate = off` turn the simulation off.
+ * cannot see (a trigger, or a view's INSTEAD OF trigger) is caught by
+ * `check-range` on seeded rows, seeding fires no trigger of the base,
+ * and --no-simulate or `simulate = off` turn the simulation off.
  */
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,5 +137,66 @@ Test(simulate_e2e, a_simulated_finding_can_be_suppressed_with_a_reason)
 	    "error[data-loss]") != NULL, "%s", r.out);
 	cr_assert(strstr(r.out, "suppressed: archived projects lose their "
 	    "tasks by design") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* A history on main, then new files on feature: name, text, ... NULL. */
+static void
+history(const char *base, ...)
+{
+	const char *name, *text;
+	va_list ap;
+
+	cg_test_write(dir, "migrations/0001_init.sql", base);
+	commit("history");
+	cr_assert_eq(cg_test_sh(dir, "git checkout -qb feature"), 0);
+	va_start(ap, base);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		text = va_arg(ap, const char *);
+		cg_test_write(dir, name, text);
+	}
+	va_end(ap);
+	commit("feature");
+}
+
+Test(simulate_e2e, a_loss_through_a_view_a_trigger_names_is_caught)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE a (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "CREATE TABLE c (id INTEGER PRIMARY KEY, note TEXT);\n"
+	    "CREATE VIEW v AS SELECT id, note FROM c;\n"
+	    "CREATE TRIGGER tv INSTEAD OF DELETE ON v BEGIN DELETE FROM c; "
+	    "END;\n"
+	    "CREATE TRIGGER ta AFTER DELETE ON a BEGIN DELETE FROM v; END;\n",
+	    "migrations/0002_x.sql", "DELETE FROM a WHERE id = 1;\n",
+	    (const char *)NULL);
+	run(&r, "check-range", "--no-cache", "main..feature");
+	cr_assert_eq(r.code, 1, "exit %d\nstdout:\n%s\nstderr:\n%s", r.code,
+	    r.out, r.err);
+	cr_assert(strstr(r.out, "migrations/0002_x.sql:1:1: error[data-loss]: "
+	    "simulated: 2 of 2 seeded rows of c lost") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_e2e, seeding_for_a_later_file_fires_no_base_trigger)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE deleted_items (id INTEGER PRIMARY KEY, item_id "
+	    "INTEGER NOT NULL);\n"
+	    "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "CREATE TRIGGER tomb AFTER INSERT ON deleted_items BEGIN DELETE "
+	    "FROM items WHERE id = NEW.item_id; END;\n",
+	    "migrations/0002_a.sql", "UPDATE items SET name = upper(name);\n",
+	    "migrations/0003_b.sql",
+	    "ALTER TABLE deleted_items ADD COLUMN why TEXT;\n",
+	    (const char *)NULL);
+	run(&r, "check-range", "--no-cache", "main..feature");
+	cr_assert_eq(r.code, 0, "exit %d\nstdout:\n%s\nstderr:\n%s", r.code,
+	    r.out, r.err);
+	cr_assert(strstr(r.out, "data-loss") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "cascadeguard: 0 errors, 0 warnings") != NULL,
+	    "%s", r.out);
 	cg_run_release(&r);
 }

@@ -572,6 +572,96 @@ Test(simulate, a_later_file_seeds_what_it_reaches_after_a_rename)
 	    "of 2 seeded rows of other");
 }
 
+/* ta on a deletes from the view v, whose INSTEAD OF trigger empties c. */
+static const char view_schema[] =
+    "CREATE TABLE a (id INTEGER PRIMARY KEY, name TEXT);\n"
+    "CREATE TABLE c (id INTEGER PRIMARY KEY, note TEXT);\n"
+    "CREATE VIEW v AS SELECT id, note FROM c;\n"
+    "CREATE TRIGGER tv INSTEAD OF DELETE ON v BEGIN DELETE FROM c; END;\n"
+    "CREATE TRIGGER ta AFTER DELETE ON a BEGIN DELETE FROM v; END;\n";
+
+Test(simulate, a_view_a_trigger_body_names_reaches_its_instead_of_trigger)
+{
+	struct cg_sim_counts c;
+
+	run(view_schema, "DELETE FROM a WHERE id = 1;\n", 0);
+	cg_sim_counts(sim, &c);
+	cr_assert_eq(c.nseeded, 2, "a and c: %zu seeded", c.nseeded);
+	assert_msg(only(CG_RULE_DATA_LOSS), "simulated: 2 of 2 seeded rows "
+	    "of c lost (a trigger or foreign-key action)");
+	cr_assert_eq(only(CG_RULE_DATA_LOSS)->line, 1);
+	assert_msg(only(CG_RULE_DELETE_ROWS), "simulated: DELETE removed 1 "
+	    "of 2 seeded rows of a");
+	cr_assert_eq(fs.n, 2);
+}
+
+Test(simulate, a_chain_of_views_is_followed_to_the_table_it_changes)
+{
+	struct cg_sim_counts c;
+
+	run("CREATE TABLE a (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "CREATE TABLE c (id INTEGER PRIMARY KEY, note TEXT);\n"
+	    "CREATE TABLE d (id INTEGER PRIMARY KEY, note TEXT);\n"
+	    "CREATE VIEW v1 AS SELECT id, note FROM c;\n"
+	    "CREATE VIEW v2 AS SELECT id FROM a;\n"
+	    "CREATE TRIGGER tv1 INSTEAD OF UPDATE ON v1 BEGIN\n"
+	    "  DELETE FROM c;\n"
+	    "END;\n"
+	    "CREATE TRIGGER tv2 INSTEAD OF DELETE ON v2 BEGIN\n"
+	    "  UPDATE v1 SET note = 'x';\n"
+	    "  DELETE FROM v2 WHERE 0;\n"
+	    "END;\n"
+	    "CREATE TRIGGER ta AFTER UPDATE ON a BEGIN\n"
+	    "  DELETE FROM v2;\n"
+	    "END;\n",
+	    "UPDATE a SET name = 'n';\n", 0);
+	cg_sim_counts(sim, &c);
+	cr_assert_eq(c.nseeded, 2, "a and c, not d: %zu seeded", c.nseeded);
+	assert_msg(only(CG_RULE_DATA_LOSS), "simulated: 2 of 2 seeded rows "
+	    "of c lost (a trigger or foreign-key action)");
+	cr_assert_eq(fs.n, 1);
+}
+
+Test(simulate, seeding_a_later_table_fires_no_trigger_of_the_base)
+{
+	struct cg_source m2 = { NULL, "migrations/0003_b.sql",
+	    "ALTER TABLE deleted_items ADD COLUMN why TEXT;\n", 0 };
+	struct cg_err err = CG_ERR_INIT;
+	struct cg_sim_counts c;
+
+	m2.len = strlen(m2.data);
+	/* Seeding deleted_items for 0003 would delete the rows of items. */
+	run("CREATE TABLE deleted_items (id INTEGER PRIMARY KEY, item_id "
+	    "INTEGER NOT NULL);\n"
+	    "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "CREATE TRIGGER tomb AFTER INSERT ON deleted_items BEGIN\n"
+	    "  DELETE FROM items WHERE id = NEW.item_id;\n"
+	    "END;\n",
+	    "UPDATE items SET name = upper(name);\n", 0);
+	cr_assert_eq(fs.n, 0);
+	cg_assert_ok(cg_sim_run_file(sim, &cfg, &m2, &err), &err);
+	cg_assert_ok(cg_sim_verdict(sim, &fs, &err), &err);
+	dump();
+	cg_sim_counts(sim, &c);
+	cr_assert_eq(c.nseeded, 2, "%zu seeded", c.nseeded);
+	cr_assert_eq(c.nrows, 4);
+	cr_assert_eq(fs.n, 0, "no rows of items were lost: %zu findings",
+	    fs.n);
+}
+
+Test(simulate, triggers_still_fire_for_the_migration_after_seeding)
+{
+	run("CREATE TABLE deleted_items (id INTEGER PRIMARY KEY, item_id "
+	    "INTEGER NOT NULL);\n"
+	    "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "CREATE TRIGGER tomb AFTER INSERT ON deleted_items BEGIN\n"
+	    "  DELETE FROM items WHERE id = NEW.item_id;\n"
+	    "END;\n",
+	    "INSERT INTO deleted_items (item_id) SELECT id FROM items;\n", 0);
+	assert_msg(only(CG_RULE_DATA_LOSS), "simulated: 2 of 2 seeded rows "
+	    "of items lost (trigger tomb on deleted_items)");
+}
+
 Test(simulate, rows_inserted_by_the_migration_do_not_count)
 {
 	run("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n",
