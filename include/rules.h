@@ -53,6 +53,8 @@ struct cg_stmt {
 	int fk_after;		/* ... and after it ran */
 	int in_tx;		/* inside a transaction when it started */
 	int wrapped;		/* the runner wrapped the file in a transaction */
+	int closes_wrap;	/* it ended the runner's transaction, and the
+				   file opened none again */
 	const char *error;	/* SQLite's message when it failed, else NULL */
 	unsigned error_col;	/* column SQLite pointed at, 0 if none */
 	int skipped;		/* 1 when the target model did not run it */

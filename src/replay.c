@@ -1151,7 +1151,7 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 	int wrap = m->wrap && !opts_out_of_wrap(cfg, src);
 	struct cg_stmt st;
 	struct replay r;
-	struct one s, last;
+	struct one s, last, closed;
 	enum outcome res;
 	char *msg = NULL;
 	unsigned caret;
@@ -1162,6 +1162,7 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 
 	memset(&s, 0, sizeof(s));
 	memset(&last, 0, sizeof(last));
+	memset(&closed, 0, sizeof(closed));
 	rc = replay_init(&r, sb, src, out, err);
 	if (rc < 0)
 		goto out;
@@ -1262,6 +1263,9 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		if (rc < 0)
 			break;
 		remember(&last, &s);
+		/* The wrap ended by the file (homarr's COMMIT ... BEGIN). */
+		if (wrap && st.in_tx && sqlite3_get_autocommit(r.db))
+			remember(&closed, &s);
 	}
 	if (rc < 0)
 		goto out;
@@ -1273,7 +1277,14 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		/* D1 rolls the file back; SQLite, what the file opened. */
 		rc = ensure_autocommit(&r, err);
 	} else {
-		rc = finish_file(&r, cfg, &last, err);
+		if (wrap && closed.line > 0 && sqlite3_get_autocommit(r.db)) {
+			to_stmt(&st, &r, &closed);
+			st.wrapped = 1;
+			st.closes_wrap = 1;
+			rc = cg_rules_eval(out, &st, cfg->target, err);
+		}
+		if (rc == 0)
+			rc = finish_file(&r, cfg, &last, err);
 	}
 out:
 	free(msg);

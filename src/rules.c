@@ -251,6 +251,31 @@ rule_transaction(struct cg_findings *fs, const struct cg_stmt *st,
 	    &msg, err);
 }
 
+/*
+ * The file's COMMIT (or ROLLBACK) ended the transaction its runner
+ * opened, and nothing opened one again: the runner's own COMMIT fails
+ * after the file's statements were committed without their record.
+ */
+static int
+rule_closes_wrap(struct cg_findings *fs, const struct cg_stmt *st,
+    enum cg_target_kind target, struct cg_err *err)
+{
+	struct cg_buf msg = CG_BUF_INIT;
+	int rc;
+
+	rc = cg_buf_printf(&msg, err, "this ends the transaction the runner "
+	    "opened (%s) and the file opens none again: the runner's own "
+	    "COMMIT then fails (\"cannot commit - no transaction is active\") "
+	    "after the file's statements were committed",
+	    cg_target_model(target)->wrap_why);
+	if (rc < 0) {
+		cg_buf_release(&msg);
+		return rc;
+	}
+	return emit_simple(fs, st, CG_RULE_TRANSACTION_IN_MIGRATION, target,
+	    &msg, err);
+}
+
 static int
 rule_fails(struct cg_findings *fs, const struct cg_stmt *st,
     enum cg_target_kind target, struct cg_err *err)
@@ -577,9 +602,15 @@ cg_rules_eval(struct cg_findings *out, const struct cg_stmt *st,
 	if ((st->flags & (CG_ST_TRANSACTION | CG_ST_SAVEPOINT)) &&
 	    target == CG_TARGET_D1)
 		return rule_transaction(out, st, target, err);
-	/* A wrapping runner makes the file's own BEGIN fail. */
-	if ((st->flags & (CG_ST_TRANSACTION | CG_ST_SAVEPOINT)) &&
-	    st->wrapped && st->error != NULL)
+	if (st->closes_wrap)
+		return rule_closes_wrap(out, st, target, err);
+	/*
+	 * A wrapping runner makes the file's own BEGIN fail; a RELEASE of
+	 * no savepoint fails on its own, and is migration-fails.
+	 */
+	if ((st->flags & CG_ST_TRANSACTION) && st->wrapped &&
+	    st->error != NULL && (st->tx_verb == NULL ||
+	    cg_ident_eq(st->tx_verb, "BEGIN")))
 		return rule_transaction(out, st, target, err);
 	if (st->skipped)
 		return 0;

@@ -1389,3 +1389,33 @@ Test(layouts, d1_down_file_is_applied_and_checked)
 	cr_assert(strstr(r.out, "0002_slug.down.sql") == NULL, "%s", r.out);
 	cg_run_release(&r);
 }
+
+/*
+ * Under a wrapping runner, a file that COMMITs the runner's transaction
+ * and opens none again makes the runner's own COMMIT fail; a RELEASE of
+ * no savepoint is the statement's own failure, not the wrapper's.
+ */
+Test(layouts, wrapped_file_that_commits_for_good_is_reported)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
+	commit("init");
+	cg_test_write(dir, "migrations/0002_x.sql",
+	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\nCOMMIT;\n"
+	    "CREATE TABLE c (id INTEGER PRIMARY KEY);\n");
+	cg_test_write(dir, "migrations/0003_y.sql", "RELEASE nosuch;\n");
+	commit("x");
+	run(&r, "check-range", "--target", "sqlx", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(has_line(r.out, "migrations/0002_x.sql:2:1: "
+	    "error[transaction-in-migration]: this ends the transaction the "
+	    "runner opened (sqlx runs each migration in a transaction unless "
+	    "its first line is -- no-transaction) and the file opens none "
+	    "again: the runner's own COMMIT then fails (\"cannot commit - no "
+	    "transaction is active\") after the file's statements were "
+	    "committed"), "%s", r.out);
+	ASSERT_LINE(&r, "migrations/0003_y.sql:1:1: error[migration-fails]: "
+	    "statement fails: no such savepoint: nosuch");
+	cg_run_release(&r);
+}
