@@ -1122,6 +1122,54 @@ stamp_set(struct cg_findings *fs, size_t from, const char *name,
 	return 0;
 }
 
+/*
+ * Sets detected in the base that the tip no longer has (`git rm -r
+ * migrations`, a wrangler config deleted): their applied files are
+ * edited, deleted or renamed like any other's, and a check that only
+ * looks at the tip's sets would pass that silently.
+ */
+static int
+check_gone_sets(struct cg_findings *found, struct cg_repo *r,
+    const struct cg_side *base, const struct cg_side *tip,
+    const struct cg_set *sets, size_t nsets, const struct cg_config *cfg,
+    const struct cg_check_opts *opts, struct cg_err *err)
+{
+	struct side_files bs = { 0 }, ts = { 0 };
+	struct cg_set *old = NULL;
+	size_t nold = 0, i, j, from;
+	int keep_down;
+	int rc;
+
+	/* Sets someone wrote down are the same on both sides. */
+	if (cfg->globs.n > 0 || cfg->nsets > 0 || opts->only_set != NULL ||
+	    base->kind == CG_SIDE_EMPTY)
+		return 0;
+	rc = resolve_sets(&old, &nold, r, base, cfg, opts, err);
+	for (i = 0; rc == 0 && i < nold; i++) {
+		if (old[i].skip != NULL)
+			continue;
+		for (j = 0; j < nsets; j++)
+			if (strcmp(sets[j].dir, old[i].dir) == 0)
+				break;
+		if (j < nsets)
+			continue;
+		keep_down = old[i].target == CG_TARGET_D1;
+		rc = list_side(&bs, r, base, &old[i].globs, keep_down, err);
+		if (rc == 0)
+			rc = list_side(&ts, r, tip, &old[i].globs, keep_down,
+			    err);
+		from = found->n;
+		if (rc == 0)
+			rc = report_changed(found, &bs, &ts, err);
+		if (rc == 0 && old[i].name != NULL)
+			rc = stamp_set(found, from, old[i].name, err);
+		side_files_release(&bs);
+		side_files_release(&ts);
+	}
+	cg_sets_free(old, nold);
+	return rc;
+}
+
 int
 cg_check_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
     const struct cg_side *side, const struct cg_check_opts *opts,
@@ -1188,6 +1236,10 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 		if (rc < 0)
 			goto out;
 	}
+	rc = check_gone_sets(&found, r, base, tip, sets, nsets, &cfg, opts,
+	    err);
+	if (rc < 0)
+		goto out;
 	apply_severities(&found, &cfg);
 	cg_findings_sort(&found);
 	rc = cg_findings_move(out, &found, err);

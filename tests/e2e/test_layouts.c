@@ -1419,3 +1419,22 @@ Test(layouts, wrapped_file_that_commits_for_good_is_reported)
 	    "statement fails: no such savepoint: nosuch");
 	cg_run_release(&r);
 }
+
+/* A set the tip no longer has is not a set nobody checks. */
+Test(layouts, deleting_a_whole_set_is_reported)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
+	cg_test_write(dir, "README", "x\n");
+	commit("init");
+	cr_assert_eq(cg_test_sh(dir, "git rm -rq migrations"), 0);
+	commit("gone");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[migrations] migrations/0001_init.sql: "
+	    "error[applied-migration-changed]: already applied migration "
+	    "deleted: production keeps what it did, new databases no longer "
+	    "get it");
+	cg_run_release(&r);
+}
