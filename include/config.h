@@ -54,6 +54,7 @@ struct cg_set {
 	int target_set;		/* target chosen (config or detection) */
 	char *origin;		/* how it was found, for notes; may be NULL */
 	char *skip;		/* non-NULL: not checked, and why */
+	int unreadable;		/* skip: its tool file (origin) does not parse */
 };
 
 void cg_set_release(struct cg_set *s);

@@ -937,6 +937,30 @@ out:
 	return rc;
 }
 
+/*
+ * A tool file that does not parse, on every check (not only when it
+ * changes): the folders it names may go unchecked while it stays so.
+ */
+static int
+note_unreadable(struct cg_findings *found, const struct cg_set *set,
+    struct cg_err *err)
+{
+	struct cg_finding *f;
+	int rc;
+
+	rc = cg_findings_push(&f, found, CG_RULE_CONFIG_UNREADABLE, err,
+	    "does not parse (%s): the folders it names are found by their "
+	    "names only", set->skip);
+	if (rc == 0)
+		rc = cg_finding_set_where(f, NULL, set->origin, 0, 0, 0, NULL,
+		    0, err);
+	if (rc == 0)
+		rc = cg_finding_set_str(&f->help, "fix the file, or name the "
+		    "sets in .cascadeguard ([set NAME] sections replace "
+		    "detection)", err);
+	return rc;
+}
+
 struct read_ctx {
 	struct cg_repo *r;
 	const struct cg_side *side;
@@ -960,6 +984,7 @@ copy_set(struct cg_set *dst, const struct cg_set *src, struct cg_err *err)
 	memset(dst, 0, sizeof(*dst));
 	dst->target = src->target;
 	dst->target_set = src->target_set;
+	dst->unreadable = src->unreadable;
 	if ((src->name && !(dst->name = cg_strdup(src->name))) ||
 	    (src->dir && !(dst->dir = cg_strdup(src->dir))) ||
 	    (src->origin && !(dst->origin = cg_strdup(src->origin))) ||
@@ -1222,7 +1247,9 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	dflt = cfg.target;
 	for (i = 0; i < nsets; i++) {
 		from = found.n;
-		if (sets[i].skip != NULL) {
+		if (sets[i].unreadable) {
+			rc = note_unreadable(&found, &sets[i], err);
+		} else if (sets[i].skip != NULL) {
 			rc = note_skipped(&found, &c, &sets[i], err);
 		} else {
 			cfg.target = sets[i].target;

@@ -188,6 +188,16 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "migrations/0005_tags.sql\nmigrations/0005_tags.down.sql",
 	    "migrations/0005_tags.sql\nmigrations/rollback/0005_tags.sql   "
 	    "# wrangler does not read subfolders" },
+	[CG_RULE_CONFIG_UNREADABLE] = {
+	    "A wrangler.toml, wrangler.json or wrangler.jsonc that does not "
+	    "parse (often a template with placeholders).",
+	    "Its D1 bindings, and the migrations_dir each names, are unknown: "
+	    "a folder it names that detection cannot find by its name goes "
+	    "unchecked.  The other sets are still checked, and the check "
+	    "says so on every run instead of stopping.",
+	    "templates/worker/wrangler.toml:  name = {{ project_name }}",
+	    "[set api]   # in .cascadeguard: name the sets yourself\n"
+	    "migrations = apps/api/migrations/*.sql" },
 };
 
 const struct cg_explain *

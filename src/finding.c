@@ -56,6 +56,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "a changed migration set is for another database and not checked" },
 	[CG_RULE_DOWN_FILE_APPLIED] = { "down-file-applied", CG_SEV_ERROR,
 	    "a rollback script that wrangler applies as a migration" },
+	[CG_RULE_CONFIG_UNREADABLE] = { "config-unreadable", CG_SEV_WARNING,
+	    "a wrangler config that does not parse, so its sets are unknown" },
 };
 
 const struct cg_rule_info *

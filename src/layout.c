@@ -217,6 +217,30 @@ skip_set(struct cg_set *s, struct cg_err *err, const char *why,
 }
 
 /*
+ * A tool file that does not parse: a set that is not checked, named
+ * for the file, whose message says why (config-unreadable).
+ */
+static int
+unreadable_set(struct detect *d, const char *path, const char *msg)
+{
+	struct cg_set *s;
+	char *key;
+	int rc;
+
+	/* Keyed by the file's own path: it claims no folder. */
+	key = cg_strdup(path);
+	if (key == NULL)
+		return cg_err_nomem(d->err);
+	rc = add_set(&s, d, &key, path, CG_TARGET_D1, 0, path);
+	free(key);
+	if (rc < 0 || s == NULL)
+		return rc;
+	s->unreadable = 1;
+	s->skip = cg_strdup(msg);
+	return s->skip == NULL ? cg_err_nomem(d->err) : 0;
+}
+
+/*
  * Join a wrangler config's folder and its migrations_dir into a
  * repository path: "./" and "x/.." resolved, trailing '/' dropped.
  * *out = NULL when the result leaves the repository or is absolute.
@@ -277,6 +301,7 @@ static int
 wrangler_sets(struct detect *d, const struct cg_entry *e)
 {
 	struct cg_wrangler w = { NULL, 0 };
+	struct cg_err perr = CG_ERR_INIT;
 	struct cg_buf origin = CG_BUF_INIT;
 	struct cg_set *s;
 	const struct cg_d1_binding *b;
@@ -287,9 +312,19 @@ wrangler_sets(struct detect *d, const struct cg_entry *e)
 	rc = read_tool_file(&text, &len, d, e->path);
 	if (rc < 0 || text == NULL)
 		goto out;
-	rc = cg_wrangler_parse(&w, text, len, e->path, d->err);
-	if (rc < 0)
+	rc = cg_wrangler_parse(&w, text, len, e->path, &perr);
+	if (rc == CG_EINPUT) {
+		/*
+		 * One bad config (a template's "name = {{ name }}") must not
+		 * stop the check of every set: say so, detect without it.
+		 */
+		rc = unreadable_set(d, e->path, perr.msg);
 		goto out;
+	}
+	if (rc < 0) {
+		*d->err = perr;
+		goto out;
+	}
 	cfgdir = dir_of(e->path);
 	if (cfgdir == NULL) {
 		rc = cg_err_nomem(d->err);

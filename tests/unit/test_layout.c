@@ -280,7 +280,8 @@ Test(layout, wrangler_claims_a_drizzle_folder_and_envs_share_a_set)
 	cg_sets_free(v, n);
 }
 
-Test(layout, bad_wrangler_config_is_an_input_error)
+/* A config that does not parse is a set of its own, unreadable. */
+Test(layout, bad_wrangler_config_is_an_unreadable_set)
 {
 	static const char *const files[] = {
 		"wrangler.toml", "[[d1_databases]\n", NULL
@@ -291,10 +292,15 @@ Test(layout, bad_wrangler_config_is_an_input_error)
 	struct cg_err err = CG_ERR_INIT;
 	size_t n = 0;
 
-	cr_assert_eq(cg_layout_detect(&v, &n, &e, 1, tree_read, &t, &err),
-	    CG_EINPUT);
-	cr_assert_str_eq(err.msg, "wrangler.toml:1: expected ']]'");
-	cr_assert_eq(n, 0);
+	cg_assert_ok(cg_layout_detect(&v, &n, &e, 1, tree_read, &t, &err),
+	    &err);
+	cr_assert_eq(n, 1);
+	cr_assert(v[0].unreadable);
+	cr_assert_str_eq(v[0].skip, "wrangler.toml:1: expected ']]'");
+	cr_assert_str_eq(v[0].origin, "wrangler.toml");
+	cr_assert_eq(v[0].globs.n, 0);
+	cr_assert_str_eq(err.msg, "", "err is the caller's: untouched");
+	cg_sets_free(v, n);
 }
 
 /* The walk's predicate and the documented globs say the same thing. */
