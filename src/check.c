@@ -938,16 +938,34 @@ out:
 }
 
 /*
- * A tool file that does not parse, on every check (not only when it
- * changes): the folders it names may go unchecked while it stays so.
+ * A tool file that does not parse.  When the change touches it, the
+ * check stops (exit 2), as it did before this file could be skipped: a
+ * push that breaks a wrangler config could otherwise hide a migrations
+ * folder it names, pass, and have that folder's files taken as history
+ * by the push that mends the config.  Left as it was (a template with
+ * placeholders), it is a warning on every check and the rest goes on.
  */
 static int
-note_unreadable(struct cg_findings *found, const struct cg_set *set,
-    struct cg_err *err)
+note_unreadable(struct cg_findings *found, const struct set_ctx *c,
+    const struct cg_set *set, struct cg_err *err)
 {
+	struct cg_err rerr = CG_ERR_INIT;
 	struct cg_finding *f;
+	char *before = NULL, *after = NULL;
+	size_t blen = 0, alen = 0;
+	int touched;
 	int rc;
 
+	touched = cg_repo_read_path(&before, &blen, c->r, c->base,
+	    set->origin, CG_MAX_CONFIG_BYTES, &rerr) < 0 ||
+	    cg_repo_read_path(&after, &alen, c->r, c->tip, set->origin,
+	    CG_MAX_CONFIG_BYTES, &rerr) < 0 || before == NULL ||
+	    after == NULL || blen != alen || memcmp(before, after, alen) != 0;
+	free(before);
+	free(after);
+	if (touched)
+		return cg_err_set(err, CG_EINPUT, "%s (changed here: fix it, or "
+		    "name the sets in .cascadeguard)", set->skip);
 	rc = cg_findings_push(&f, found, CG_RULE_CONFIG_UNREADABLE, err,
 	    "does not parse (%s): the folders it names are found by their "
 	    "names only", set->skip);
@@ -1248,7 +1266,7 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	for (i = 0; i < nsets; i++) {
 		from = found.n;
 		if (sets[i].unreadable) {
-			rc = note_unreadable(&found, &sets[i], err);
+			rc = note_unreadable(&found, &c, &sets[i], err);
 		} else if (sets[i].skip != NULL) {
 			rc = note_skipped(&found, &c, &sets[i], err);
 		} else {

@@ -869,10 +869,11 @@ Test(layouts, golang_migrate_only_up_files_count)
 /* 8. broken tool files */
 
 /*
- * A wrangler config that does not parse (a template with placeholders)
- * is a warning on every check; the rest of the repository is checked.
+ * A wrangler config that does not parse stops the check of a change
+ * that touches it (exit 2, file and line); left as it is (a template
+ * with placeholders), it is a warning and the rest is checked.
  */
-Test(layouts, malformed_wrangler_toml_is_a_warning_and_the_rest_is_checked)
+Test(layouts, malformed_wrangler_toml_stops_the_change_that_touches_it)
 {
 	struct cg_run r;
 
@@ -882,38 +883,48 @@ Test(layouts, malformed_wrangler_toml_is_a_warning_and_the_rest_is_checked)
 	    "migrations_dir = \"migrations\n");
 	commit("init");
 	run(&r, "check-range", "HEAD", NULL);
-	ASSERT_EXIT(&r, 0);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "wrangler.toml:5: unterminated string "
+	    "(changed here") != NULL, "%s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cg_run_release(&r);
+
+	cg_test_write(dir, "migrations/0002_x.sql", "DROP TABLE nosuch;\n");
+	commit("untouched");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "wrangler.toml: warning[config-unreadable]: does not "
 	    "parse (wrangler.toml:5: unterminated string): the folders it "
 	    "names are found by their names only");
-	cg_run_release(&r);
-
-	cg_test_write(dir, "templates/worker/wrangler.toml",
-	    "name = {{ project_name }}\n");
-	cg_test_write(dir, "migrations/0002_x.sql", "DROP TABLE nosuch;\n");
-	commit("again");
-	run(&r, "check-range", "HEAD~1..HEAD", NULL);
-	ASSERT_EXIT(&r, 1);
-	cr_assert(strstr(r.out, "templates/worker/wrangler.toml: "
-	    "warning[config-unreadable]: does not parse "
-	    "(templates/worker/wrangler.toml:1: ") != NULL, "%s", r.out);
 	ASSERT_LINE(&r, "migrations/0002_x.sql:1:1: error[migration-fails]: "
 	    "statement fails: no such table: nosuch");
 	cg_run_release(&r);
 }
 
-Test(layouts, malformed_wrangler_jsonc_is_a_warning_with_file_and_line)
+Test(layouts, template_wrangler_config_is_a_warning_once_in_place)
 {
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
-	cg_test_write(dir, "svc/wrangler.jsonc", "// config\n{\n"
-	    "  \"d1_databases\": [\n    { \"binding\": \"DB\" \n  ]\n}\n");
 	commit("init");
-	run(&r, "check-range", "HEAD", NULL);
+	cg_test_write(dir, "templates/worker/wrangler.jsonc", "// config\n{\n"
+	    "  \"name\": {{ project_name }}\n}\n");
+	commit("template");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "templates/worker/wrangler.jsonc:3") != NULL,
+	    "%s", r.err);
+	cg_run_release(&r);
+	cg_test_write(dir, "migrations/0002_b.sql",
+	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\n");
+	commit("more");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
-	cr_assert(strstr(r.out, "svc/wrangler.jsonc: warning[config-unreadable]"
-	    ": does not parse (svc/wrangler.jsonc:5") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "templates/worker/wrangler.jsonc: "
+	    "warning[config-unreadable]: does not parse "
+	    "(templates/worker/wrangler.jsonc:3") != NULL, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 1 warning (1 new migration "
+	    "checked on a history of 1, target d1)");
 	cg_run_release(&r);
 }
 
