@@ -301,7 +301,8 @@ load_file(char **data, size_t *len, struct cg_findings *out,
 		/* SECURITY: never follow a symlink or enter a submodule */
 		snprintf(why, sizeof(why), "it is a %s, not a regular file",
 		    e->kind == CG_ENTRY_SYMLINK ? "symbolic link" :
-		    e->kind == CG_ENTRY_SUBMODULE ? "submodule" : "special entry");
+		    e->kind == CG_ENTRY_SUBMODULE ? "submodule" :
+		    "special entry");
 		goto refused;
 	}
 	if (e->size > cfg->max_file_bytes) {
@@ -506,12 +507,12 @@ report_out_of_order(struct cg_findings *out, const struct side_files *base,
 		} else if (when != CG_NO_WHEN && applied != CG_NO_WHEN &&
 		    when <= applied) {
 			rc = push_out_of_order(out, tip->v[i].path,
-			    "generate the migration again on top of the applied "
-			    "ones (drizzle-kit generate), so that its journal "
-			    "\"when\" is the newest", err, "drizzle's migrator "
-			    "never runs this migration: its journal \"when\" "
-			    "(%lld) is not newer than that of the newest applied "
-			    "one (%lld)", when, applied);
+			    "generate the migration again on top of the "
+			    "applied ones (drizzle-kit generate), so that its "
+			    "journal \"when\" is the newest", err, "drizzle's "
+			    "migrator never runs this migration: its journal "
+			    "\"when\" (%lld) is not newer than that of the "
+			    "newest applied one (%lld)", when, applied);
 		}
 		if (rc < 0)
 			return rc;
@@ -624,8 +625,8 @@ report_down_files(struct cg_findings *out, const struct side_files *base,
 		    NULL, 0, err);
 		if (rc < 0)
 			return rc;
-		rc = cg_finding_set_str(&f->help, "keep rollback scripts out of "
-		    "the folder wrangler applies (a subfolder such as "
+		rc = cg_finding_set_str(&f->help, "keep rollback scripts out "
+		    "of the folder wrangler applies (a subfolder such as "
 		    "migrations/rollback/, which wrangler does not read)", err);
 		if (rc < 0)
 			return rc;
@@ -964,8 +965,8 @@ note_unreadable(struct cg_findings *found, const struct set_ctx *c,
 	free(before);
 	free(after);
 	if (touched)
-		return cg_err_set(err, CG_EINPUT, "%s (changed here: fix it, or "
-		    "name the sets in .cascadeguard)", set->skip);
+		return cg_err_set(err, CG_EINPUT, "%s (changed here: fix it, "
+		    "or name the sets in .cascadeguard)", set->skip);
 	rc = cg_findings_push(&f, found, CG_RULE_CONFIG_UNREADABLE, err,
 	    "does not parse (%s): the folders it names are found by their "
 	    "names only", set->skip);
@@ -1056,7 +1057,8 @@ detect_entries(struct cg_entry **ev, size_t *ne, struct cg_repo *r,
  * [set NAME] sections their own, otherwise what the tip's layout shows
  * (layout.h).  Targets: --target or the server's, else a [set]
  * section's, else .cascadeguard's target, else the detected tool's,
- * else d1: what someone wrote down beats what detection guessed.  With opts->only_set, just that one (CG_EINPUT if unknown).
+ * else d1: what someone wrote down beats what detection guessed.
+ * With opts->only_set, just that one (CG_EINPUT if unknown).
  */
 static int
 resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,

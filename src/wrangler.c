@@ -50,9 +50,10 @@ add_binding(struct cg_d1_binding **b, struct cg_wrangler *w, size_t *cap,
 		return CG_ENOMEM;
 	*b = &w->v[w->n++];
 	memset(*b, 0, sizeof(**b));
-	if (env != NULL && ((*b)->env = strdup(env)) == NULL)
-		return cg_err_nomem(err);
-	return 0;
+	if (env == NULL)
+		return 0;
+	(*b)->env = strdup(env);
+	return (*b)->env == NULL ? cg_err_nomem(err) : 0;
 }
 
 /* Store value under the binding field key names; others are ignored. */
