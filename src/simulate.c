@@ -1544,6 +1544,7 @@ load_triggers(struct cg_sim *s, struct cg_err *err)
 		    err);
 		if (rc < 0)
 			break;
+		memset(&s->trig[s->ntrig], 0, sizeof(s->trig[s->ntrig]));
 		s->trig[s->ntrig].on = col_dup(st, 0);
 		s->trig[s->ntrig].sql = col_dup(st, 1);
 		s->ntrig++;
