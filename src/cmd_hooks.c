@@ -59,7 +59,7 @@ parse_simple(int argc, char **argv, const char **repo_path, int *force,
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:C:fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":C:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			*repo_path = optarg;

@@ -112,7 +112,7 @@ cmd_sets(int argc, char **argv, struct cg_err *err)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:C:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":C:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			repo_path = optarg;

@@ -116,6 +116,23 @@ Test(check_range, same_change_with_alter_table_add_column_is_clean)
 	cg_run_release(&r);
 }
 
+/* Options may follow the range, as in git; "--" still ends them. */
+Test(check_range, options_after_the_range)
+{
+	struct cg_run r;
+
+	incident_history("0003_rebuild_projects.sql");
+	run(&r, "check-range", "main..feature", "--format", "json");
+	cr_assert_eq(r.code, 1, "exit %d\n%s%s", r.code, r.out, r.err);
+	cr_assert(strstr(r.out, "\"rule\": \"cascade-drop\"") != NULL, "%s",
+	    r.out);
+	cg_run_release(&r);
+	run(&r, "check-range", "--", "--format", NULL);
+	cr_assert_eq(r.code, 2, "exit %d\n%s%s", r.code, r.out, r.err);
+	cr_assert(strstr(r.err, "--format") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
+
 Test(check_range, three_dot_and_single_revision_ranges)
 {
 	struct cg_run r;
