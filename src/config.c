@@ -100,8 +100,8 @@ static const struct {
 	{ "sqlx", { 1, 1, 0, "sqlx runs each migration in a transaction "
 	    "unless its first line is -- no-transaction" } },
 	{ "golang-migrate", { 1, -1, 0, "golang-migrate's sqlite3 driver "
-	    "wraps each migration in a transaction (unless x-no-tx-wrap; "
-	    "then use target sqlite)" } },
+	    "wraps each migration in a transaction unless x-no-tx-wrap is set, "
+	    "and then the target is sqlite" } },
 };
 
 const struct cg_target_model *

@@ -2440,7 +2440,7 @@ explain_loss(struct result *res, struct cg_sim *s, size_t ti,
 		rc = 0;
 	if (rc == 0 && (x->flags & (CG_ST_REPLACE | CG_ST_UPDATE_OR_REPLACE |
 	    CG_ST_REPLACE_KEY)))
-		rc = cg_buf_puts(&how, " (replace on conflict)", err);
+		rc = cg_buf_puts(&how, ", replace on conflict", err);
 out:
 	if (rc == 0) {
 		res->how = cg_buf_detach(&how);

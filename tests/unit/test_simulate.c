@@ -274,7 +274,7 @@ Test(simulate, insert_or_replace_with_an_existing_id)
 	    "INSERT OR REPLACE INTO parent (id, name) VALUES (1, 'x');\n", 0);
 	f = only(CG_RULE_DATA_LOSS);
 	assert_msg(f, "simulated: 1 of 2 seeded rows of child lost (cascade "
-	    "from parent via child.parent_id (replace on conflict))");
+	    "from parent via child.parent_id, replace on conflict)");
 	cr_assert_eq(f->line, 1);
 	cr_assert_eq(fs.n, 1, "the parent row is replaced, not lost");
 }
