@@ -353,10 +353,16 @@ refused:
 	}
 }
 
-/* Findings for base files the tip edits, deletes or renames. */
+/*
+ * Findings for base files the tip edits, deletes or renames.  With
+ * tip_all (a set the tip lost, compared with the files of every set the
+ * tip has), a file some tip set holds is that set's to compare, and one
+ * moved with its content into a tip set went with its folder.
+ */
 static int
 report_changed(struct cg_findings *out, const struct side_files *base,
-    const struct side_files *tip, struct cg_err *err)
+    const struct side_files *tip, const struct side_files *tip_all,
+    struct cg_err *err)
 {
 	const struct cg_entry *t, *moved;
 	struct cg_finding *f;
@@ -366,6 +372,9 @@ report_changed(struct cg_findings *out, const struct side_files *base,
 	for (i = 0; i < base->n; i++) {
 		const struct cg_entry *b = &base->v[i];
 
+		if (tip_all != NULL && (find_path(tip_all, b->path) != NULL ||
+		    find_oid(tip_all, b->oid) != NULL))
+			continue;
 		t = find_path(tip, b->path);
 		if (t != NULL && strcmp(t->oid, b->oid) == 0)
 			continue;
@@ -642,7 +651,10 @@ apply_severities(struct cg_findings *fs, const struct cg_config *cfg)
 	int sev;
 
 	for (i = 0; i < fs->n; i++) {
-		sev = cg_config_severity(cfg, fs->v[i].rule);
+		/* Unset, a finding keeps its own (config-unreadable when touched). */
+		sev = cfg->severity[fs->v[i].rule] == CG_SEV_DEFAULT ?
+		    (int)fs->v[i].severity : cg_config_severity(cfg,
+		    fs->v[i].rule);
 		if (sev == CG_SEV_OFF) {
 			cg_finding_release(&fs->v[i]);
 			continue;
@@ -770,6 +782,7 @@ cache_wanted(int *out, struct cg_repo *r, const struct cg_check_opts *opts,
 
 /* What one set's check needs besides the set. */
 struct set_ctx {
+	const struct side_files *tip_all;	/* a lost set: see check_gone_sets */
 	struct cg_repo *r;
 	const struct cg_side *base, *tip;
 	const struct cg_check_opts *opts;
@@ -812,16 +825,18 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	if (rc < 0)
 		goto out;
 
-	rc = report_changed(found, &bs, &ts, err);
+	rc = report_changed(found, &bs, &ts, c->tip_all, err);
 	if (rc < 0)
 		goto out;
-	rc = report_out_of_order(found, &bs, &ts, cfg->target, err);
+	/* A lost set: what its files do matters, not how they are named. */
+	rc = c->tip_all != NULL ? 0 :
+	    report_out_of_order(found, &bs, &ts, cfg->target, err);
 	if (rc < 0)
 		goto out;
-	rc = report_duplicates(found, &bs, &ts, err);
+	rc = c->tip_all != NULL ? 0 : report_duplicates(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
-	if (cfg->target == CG_TARGET_D1) {
+	if (cfg->target == CG_TARGET_D1 && c->tip_all == NULL) {
 		rc = report_down_files(found, &bs, &ts, err);
 		if (rc < 0)
 			goto out;
@@ -836,6 +851,9 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 
 	for (i = 0; i < ts.n; i++) {
 		if (find_path(&bs, ts.v[i].path) != NULL)
+			continue;
+		/* A lost set's file that a tip set holds is checked there. */
+		if (c->tip_all != NULL && find_path(c->tip_all, ts.v[i].path))
 			continue;
 		c->stats->nnew++;
 		rc = load_file(&data, &len, found, c->r, &ts.v[i], cfg, 1, err);
@@ -939,12 +957,11 @@ out:
 }
 
 /*
- * A tool file that does not parse.  When the change touches it, the
- * check stops (exit 2), as it did before this file could be skipped: a
- * push that breaks a wrangler config could otherwise hide a migrations
- * folder it names, pass, and have that folder's files taken as history
- * by the push that mends the config.  Left as it was (a template with
- * placeholders), it is a warning on every check and the rest goes on.
+ * A tool file that does not parse: a warning while the change leaves it
+ * as it was (a template with placeholders), an error when the change
+ * touches it.  Either way a finding, not a tool failure that
+ * cascadeguard.onError=allow would let through; and the sets the base's
+ * config named are checked all the same (check_gone_sets).
  */
 static int
 note_unreadable(struct cg_findings *found, const struct set_ctx *c,
@@ -964,12 +981,12 @@ note_unreadable(struct cg_findings *found, const struct set_ctx *c,
 	    after == NULL || blen != alen || memcmp(before, after, alen) != 0;
 	free(before);
 	free(after);
-	if (touched)
-		return cg_err_set(err, CG_EINPUT, "%s (changed here: fix it, "
-		    "or name the sets in .cascadeguard)", set->skip);
 	rc = cg_findings_push(&f, found, CG_RULE_CONFIG_UNREADABLE, err,
-	    "does not parse (%s): the folders it names are found by their "
-	    "names only", set->skip);
+	    "does not parse (%s)%s: the folders it names are found by their "
+	    "names only", set->skip, touched ? ", and this change touches it" :
+	    "");
+	if (rc == 0 && touched)
+		f->severity = CG_SEV_ERROR;
 	if (rc == 0)
 		rc = cg_finding_set_where(f, NULL, set->origin, 0, 0, 0, NULL,
 		    0, err);
@@ -1167,51 +1184,127 @@ stamp_set(struct cg_findings *fs, size_t from, const char *name,
 	return 0;
 }
 
+/* The same globs, in any order: the tip still has the set. */
+static int
+same_globs(const struct cg_strvec *a, const struct cg_strvec *b)
+{
+	size_t i, j;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		for (j = 0; j < b->n; j++)
+			if (strcmp(a->v[i], b->v[j]) == 0)
+				break;
+		if (j == b->n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Every file of every set the tip checks, in one list. */
+static int
+union_side(struct side_files *all, struct cg_repo *r,
+    const struct cg_side *tip, const struct cg_set *sets, size_t nsets,
+    struct cg_err *err)
+{
+	struct side_files one = { 0 };
+	struct cg_entry *nv;
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < nsets; i++) {
+		if (sets[i].skip != NULL)
+			continue;
+		rc = list_side(&one, r, tip, &sets[i].globs,
+		    sets[i].target == CG_TARGET_D1, err);
+		if (rc == 0 && one.n > 0) {
+			nv = realloc(all->v, (all->n + one.n) * sizeof(*nv));
+			if (nv == NULL) {
+				rc = cg_err_nomem(err);
+			} else {
+				all->v = nv;
+				memcpy(all->v + all->n, one.v,
+				    one.n * sizeof(*one.v));
+				all->n += one.n;
+				free(one.v);	/* the entries moved */
+				one.v = NULL;
+				one.n = 0;
+			}
+		}
+		side_files_release(&one);
+	}
+	if (rc < 0)
+		return rc;
+	all->by_path = calloc(all->n ? all->n : 1, sizeof(*all->by_path));
+	if (all->by_path == NULL)
+		return cg_err_nomem(err);
+	for (k = 0; k < all->n; k++)
+		all->by_path[k] = &all->v[k];
+	qsort(all->by_path, all->n, sizeof(*all->by_path), cmp_entry_ptr);
+	return 0;
+}
+
 /*
- * Sets detected in the base that the tip no longer has (`git rm -r
- * migrations`, a wrangler config deleted): their applied files are
- * edited, deleted or renamed like any other's, and a check that only
- * looks at the tip's sets would pass that silently.
+ * Sets the base had (by the base's own .cascadeguard and layout) that
+ * the tip does not check any more: the folder deleted, a wrangler config
+ * that no longer names it, a lock file that marks it not SQLite, a
+ * .cascadeguard pointed elsewhere.  Each is checked as a set of the tip
+ * too, with the base's globs and runner: otherwise one push could hide
+ * a folder, add a migration to it, and the push that shows the folder
+ * again would find that migration already in the history.  Files a tip
+ * set holds are left to it, and files moved with their content into a
+ * tip set went with their folder.
  */
 static int
-check_gone_sets(struct cg_findings *found, struct cg_repo *r,
-    const struct cg_side *base, const struct cg_side *tip,
-    const struct cg_set *sets, size_t nsets, const struct cg_config *cfg,
-    const struct cg_check_opts *opts, struct cg_err *err)
+check_gone_sets(struct cg_findings *found, const struct set_ctx *c,
+    struct cg_config *cfg, const struct cg_set *sets, size_t nsets,
+    struct cg_err *err)
 {
-	struct side_files bs = { 0 }, ts = { 0 };
+	struct side_files all = { 0 };
+	struct cg_config bcfg;
+	struct set_ctx gc = *c;
 	struct cg_set *old = NULL;
+	enum cg_target_kind dflt = cfg->target;
 	size_t nold = 0, i, j, from;
-	int keep_down;
+	int have_all = 0;
 	int rc;
 
-	/* Sets someone wrote down are the same on both sides. */
-	if (cfg->globs.n > 0 || cfg->nsets > 0 || opts->only_set != NULL ||
-	    base->kind == CG_SIDE_EMPTY)
+	/* The command line's globs are the same on both sides. */
+	if ((c->opts->cli_globs != NULL && c->opts->cli_globs->n > 0) ||
+	    c->opts->only_set != NULL || c->base->kind == CG_SIDE_EMPTY)
 		return 0;
-	rc = resolve_sets(&old, &nold, r, base, cfg, opts, err);
+	cg_config_init(&bcfg);
+	rc = load_config(&bcfg, c->r, c->base, c->opts, err);
+	if (rc == 0)
+		rc = resolve_sets(&old, &nold, c->r, c->base, &bcfg, c->opts,
+		    err);
 	for (i = 0; rc == 0 && i < nold; i++) {
 		if (old[i].skip != NULL)
 			continue;
 		for (j = 0; j < nsets; j++)
-			if (strcmp(sets[j].dir, old[i].dir) == 0)
+			if (sets[j].skip == NULL &&
+			    same_globs(&sets[j].globs, &old[i].globs))
 				break;
 		if (j < nsets)
 			continue;
-		keep_down = old[i].target == CG_TARGET_D1;
-		rc = list_side(&bs, r, base, &old[i].globs, keep_down, err);
-		if (rc == 0)
-			rc = list_side(&ts, r, tip, &old[i].globs, keep_down,
-			    err);
+		if (!have_all) {
+			rc = union_side(&all, c->r, c->tip, sets, nsets, err);
+			if (rc < 0)
+				break;
+			have_all = 1;
+		}
+		gc.tip_all = &all;
+		cfg->target = old[i].target;
 		from = found->n;
-		if (rc == 0)
-			rc = report_changed(found, &bs, &ts, err);
+		rc = check_set(found, &gc, &old[i], err);
+		cfg->target = dflt;
 		if (rc == 0 && old[i].name != NULL)
 			rc = stamp_set(found, from, old[i].name, err);
-		side_files_release(&bs);
-		side_files_release(&ts);
 	}
+	side_files_release(&all);
 	cg_sets_free(old, nold);
+	cg_config_release(&bcfg);
 	return rc;
 }
 
@@ -1283,8 +1376,7 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 		if (rc < 0)
 			goto out;
 	}
-	rc = check_gone_sets(&found, r, base, tip, sets, nsets, &cfg, opts,
-	    err);
+	rc = check_gone_sets(&found, &c, &cfg, sets, nsets, err);
 	if (rc < 0)
 		goto out;
 	apply_severities(&found, &cfg);

@@ -190,8 +190,8 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "# wrangler does not read subfolders" },
 	[CG_RULE_CONFIG_UNREADABLE] = {
 	    "A wrangler.toml, wrangler.json or wrangler.jsonc that does not "
-	    "parse (often a template with placeholders), which the change "
-	    "does not touch (a change that touches it stops the check).",
+	    "parse (often a template with placeholders): a warning, and an "
+	    "error in a change that touches the file.",
 	    "Its D1 bindings, and the migrations_dir each names, are unknown: "
 	    "a folder it names that detection cannot find by its name goes "
 	    "unchecked.  The other sets are still checked, and the check "

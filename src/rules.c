@@ -263,11 +263,18 @@ rule_closes_wrap(struct cg_findings *fs, const struct cg_stmt *st,
 	struct cg_buf msg = CG_BUF_INIT;
 	int rc;
 
-	rc = cg_buf_printf(&msg, err, "this ends the transaction the runner "
-	    "opened (%s) and the file opens none again: the runner's own "
-	    "COMMIT then fails (\"cannot commit - no transaction is active\") "
-	    "after the file's statements were committed",
-	    cg_target_model(target)->wrap_why);
+	if (st->sql != NULL && st->sql_len >= 8 && eq_n(st->sql, "rollback", 8))
+		rc = cg_buf_printf(&msg, err, "this rolls back the transaction "
+		    "the runner opened (%s), and with it the file's statements "
+		    "before it, and the file opens none again: the runner's "
+		    "own COMMIT then fails (\"cannot commit - no transaction "
+		    "is active\")", cg_target_model(target)->wrap_why);
+	else
+		rc = cg_buf_printf(&msg, err, "this ends the transaction the "
+		    "runner opened (%s) and the file opens none again: the "
+		    "runner's own COMMIT then fails (\"cannot commit - no "
+		    "transaction is active\") after the file's statements "
+		    "were committed", cg_target_model(target)->wrap_why);
 	if (rc < 0) {
 		cg_buf_release(&msg);
 		return rc;

@@ -143,10 +143,15 @@ Test(layouts, wrangler_toml_custom_migrations_dir_is_found_without_config)
 	/* the same files without the wrangler.toml: nothing is a set */
 	cr_assert_eq(cg_test_sh(dir, "git rm -q apps/api/wrangler.toml && "
 	    "git commit -qm nowrangler"), 0);
-	run(&r, "check-range", "main..rebuild", NULL);
+	run(&r, "sets", NULL);
 	ASSERT_EXIT(&r, 0);
-	cr_assert(strstr(r.out, "cascade-drop") == NULL, "%s", r.out);
-	cr_assert(strstr(r.out, "0 new migrations") != NULL, "%s", r.out);
+	ASSERT_LINE(&r, "0 migration sets at HEAD:");
+	cg_run_release(&r);
+	/* but the base's set is checked: removing the config hides nothing */
+	run(&r, "check-range", "main..rebuild", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[DB] apps/api/db/d1/0002_rebuild.sql:3:1: "
+	    CASCADE_DROP_1);
 	cg_run_release(&r);
 }
 
@@ -869,11 +874,11 @@ Test(layouts, golang_migrate_only_up_files_count)
 /* 8. broken tool files */
 
 /*
- * A wrangler config that does not parse stops the check of a change
- * that touches it (exit 2, file and line); left as it is (a template
- * with placeholders), it is a warning and the rest is checked.
+ * A wrangler config that does not parse is an error in a change that
+ * touches it (file and line); left as it is (a template with
+ * placeholders), it is a warning.  The rest is checked either way.
  */
-Test(layouts, malformed_wrangler_toml_stops_the_change_that_touches_it)
+Test(layouts, malformed_wrangler_toml_is_an_error_where_it_changes)
 {
 	struct cg_run r;
 
@@ -883,10 +888,10 @@ Test(layouts, malformed_wrangler_toml_stops_the_change_that_touches_it)
 	    "migrations_dir = \"migrations\n");
 	commit("init");
 	run(&r, "check-range", "HEAD", NULL);
-	ASSERT_EXIT(&r, 2);
-	cr_assert(strstr(r.err, "wrangler.toml:5: unterminated string "
-	    "(changed here") != NULL, "%s", r.err);
-	cr_assert_str_eq(r.out, "");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "wrangler.toml: error[config-unreadable]: does not "
+	    "parse (wrangler.toml:5: unterminated string), and this change "
+	    "touches it: the folders it names are found by their names only");
 	cg_run_release(&r);
 
 	cg_test_write(dir, "migrations/0002_x.sql", "DROP TABLE nosuch;\n");
@@ -911,9 +916,17 @@ Test(layouts, template_wrangler_config_is_a_warning_once_in_place)
 	    "  \"name\": {{ project_name }}\n}\n");
 	commit("template");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
-	ASSERT_EXIT(&r, 2);
-	cr_assert(strstr(r.err, "templates/worker/wrangler.jsonc:3") != NULL,
-	    "%s", r.err);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "templates/worker/wrangler.jsonc: "
+	    "error[config-unreadable]: does not parse "
+	    "(templates/worker/wrangler.jsonc:3") != NULL, "%s", r.out);
+	cg_run_release(&r);
+	/* a repository of templates can say so (the default is warning) */
+	cg_test_write(dir, ".cascadeguard",
+	    "[rules]\nconfig-unreadable = warning\n");
+	commit("rules");
+	run(&r, "check-range", "HEAD~2..HEAD", NULL);
+	ASSERT_EXIT(&r, 0);
 	cg_run_release(&r);
 	cg_test_write(dir, "migrations/0002_b.sql",
 	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\n");
@@ -1440,6 +1453,16 @@ Test(layouts, wrapped_file_that_commits_for_good_is_reported)
 	ASSERT_LINE(&r, "migrations/0003_y.sql:1:1: error[migration-fails]: "
 	    "statement fails: no such savepoint: nosuch");
 	cg_run_release(&r);
+	/* a ROLLBACK discards what came before it: said so */
+	cg_test_write(dir, "migrations/0004_z.sql",
+	    "CREATE TABLE z (id INTEGER PRIMARY KEY);\nROLLBACK;\n");
+	commit("z");
+	run(&r, "check-range", "--target", "sqlx", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "migrations/0004_z.sql:2:1: "
+	    "error[transaction-in-migration]: this rolls back the transaction "
+	    "the runner opened") != NULL, "%s", r.out);
+	cg_run_release(&r);
 }
 
 /* A set the tip no longer has is not a set nobody checks. */
@@ -1458,5 +1481,83 @@ Test(layouts, deleting_a_whole_set_is_reported)
 	    "error[applied-migration-changed]: already applied migration "
 	    "deleted: production keeps what it did, new databases no longer "
 	    "get it");
+	cg_run_release(&r);
+}
+
+/*
+ * A push cannot hide a set for one push: whatever the tip says of where
+ * migrations are (a config edit, a lock file, its own .cascadeguard),
+ * the base's sets are checked on the tip too.  A folder moved with its
+ * config is not a deletion.
+ */
+static const char d1_in_db_schema[] = "[[d1_databases]]\nbinding = \"DB\"\n"
+    "database_name = \"x\"\ndatabase_id = \"x\"\n"
+    "migrations_dir = \"db/schema\"\n";
+
+Test(layouts, a_config_edit_does_not_hide_the_set_it_named)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "wrangler.toml", d1_in_db_schema);
+	cg_test_write(dir, "db/schema/0001_init.sql", parent_and_child);
+	commit("init");
+	cg_test_write(dir, "wrangler.toml", "[[d1_databases]]\n"
+	    "binding = \"DB\"\ndatabase_name = \"x\"\ndatabase_id = \"x\"\n");
+	cg_test_write(dir, "db/schema/0002_drop.sql", "DROP TABLE projects;\n");
+	commit("hide");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[DB] db/schema/0002_drop.sql:1:1: " CASCADE_DROP_1);
+	cg_run_release(&r);
+}
+
+Test(layouts, a_lock_file_that_skips_the_folder_hides_nothing)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
+	commit("init");
+	cg_test_write(dir, "migrations/migration_lock.toml",
+	    "provider = \"postgresql\"\n");
+	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
+	commit("lock");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[migrations] migrations/0002_drop.sql:1:1: "
+	    CASCADE_DROP_1);
+	cg_run_release(&r);
+}
+
+Test(layouts, the_tips_own_config_does_not_hide_the_bases_sets)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
+	commit("init");
+	cg_test_write(dir, ".cascadeguard", "[set other]\n"
+	    "migrations = nowhere/*.sql\n");
+	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
+	commit("elsewhere");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[migrations] migrations/0002_drop.sql:1:1: "
+	    CASCADE_DROP_1);
+	cg_run_release(&r);
+}
+
+Test(layouts, a_folder_moved_with_its_config_is_not_a_deletion)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "wrangler.toml", d1_in_db_schema);
+	cg_test_write(dir, "db/schema/0001_init.sql", parent_only);
+	commit("init");
+	cr_assert_eq(cg_test_sh(dir, "git mv db/schema db/m2 && "
+	    "sed -i 's#db/schema#db/m2#' wrangler.toml"), 0);
+	commit("move");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 0);
+	cr_assert(strstr(r.out, "applied-migration-changed") == NULL, "%s",
+	    r.out);
 	cg_run_release(&r);
 }
