@@ -33,4 +33,11 @@ int cmd_install(int argc, char **argv, struct cg_err *err);
 /* The synopsis of a subcommand, for usage errors and --help. */
 const char *cg_usage(const char *cmd);
 
+/*
+ * For getopt_long's '?': "unknown option '-x'" (a short option, which
+ * may sit in a cluster) or the unknown long option itself.  Returns
+ * CG_EUSAGE.
+ */
+int cg_unknown_option(struct cg_err *err, char *const *argv);
+
 #endif

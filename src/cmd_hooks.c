@@ -81,8 +81,7 @@ parse_simple(int argc, char **argv, const char **repo_path, int *force,
 	}
 	return 0;
 unknown:
-	return cg_err_set(err, CG_EUSAGE, "unknown option '%s'",
-	    argv[optind - 1]);
+	return cg_unknown_option(err, argv);
 }
 
 /* ---- pre-commit ------------------------------------------------------ */

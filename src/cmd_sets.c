@@ -142,8 +142,7 @@ cmd_sets(int argc, char **argv, struct cg_err *err)
 			    argv[optind - 1]);
 			goto out;
 		default:
-			cg_err_set(err, CG_EUSAGE, "unknown option '%s'",
-			    argv[optind - 1]);
+			cg_unknown_option(err, argv);
 			goto out;
 		}
 	}

@@ -3,8 +3,10 @@
  * Process setup, the command table and exit codes.  The only file that
  * prints errors or calls exit().
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +61,16 @@ static const struct command commands[] = {
 
 static const char main_usage[] =
     "usage: cascadeguard [--help] [--version] command [args]";
+
+int
+cg_unknown_option(struct cg_err *err, char *const *argv)
+{
+	if (optopt > 0 && optopt < 128 && isgraph(optopt))
+		return cg_err_set(err, CG_EUSAGE, "unknown option '-%c'",
+		    optopt);
+	return cg_err_set(err, CG_EUSAGE, "unknown option '%s'",
+	    argv[optind - 1]);
+}
 
 const char *
 cg_usage(const char *cmd)

@@ -131,6 +131,11 @@ Test(check_range, options_after_the_range)
 	cr_assert_eq(r.code, 2, "exit %d\n%s%s", r.code, r.out, r.err);
 	cr_assert(strstr(r.err, "--format") != NULL, "%s", r.err);
 	cg_run_release(&r);
+	/* an unknown short option is named, not the word before it */
+	run(&r, "check-range", "main..feature", "-qx", NULL);
+	cr_assert_eq(r.code, 2, "exit %d\n%s%s", r.code, r.out, r.err);
+	cr_assert(strstr(r.err, "unknown option '-q'") != NULL, "%s", r.err);
+	cg_run_release(&r);
 }
 
 Test(check_range, three_dot_and_single_revision_ranges)
