@@ -1209,8 +1209,7 @@ union_side(struct side_files *all, struct cg_repo *r,
     struct cg_err *err)
 {
 	struct side_files one = { 0 };
-	struct cg_entry *nv;
-	size_t i, k;
+	size_t i, k, cap = 0;
 	int rc = 0;
 
 	for (i = 0; rc == 0 && i < nsets; i++) {
@@ -1218,19 +1217,15 @@ union_side(struct side_files *all, struct cg_repo *r,
 			continue;
 		rc = list_side(&one, r, tip, &sets[i].globs,
 		    sets[i].target == CG_TARGET_D1, err);
+		if (rc == 0 && one.n > 0)
+			rc = cg_grow(&all->v, &cap, all->n + one.n,
+			    sizeof(*all->v), err);
 		if (rc == 0 && one.n > 0) {
-			nv = realloc(all->v, (all->n + one.n) * sizeof(*nv));
-			if (nv == NULL) {
-				rc = cg_err_nomem(err);
-			} else {
-				all->v = nv;
-				memcpy(all->v + all->n, one.v,
-				    one.n * sizeof(*one.v));
-				all->n += one.n;
-				free(one.v);	/* the entries moved */
-				one.v = NULL;
-				one.n = 0;
-			}
+			memcpy(all->v + all->n, one.v, one.n * sizeof(*one.v));
+			all->n += one.n;
+			free(one.v);	/* the entries moved */
+			one.v = NULL;
+			one.n = 0;
 		}
 		side_files_release(&one);
 	}
