@@ -5,7 +5,6 @@
  * replayed into a sandbox, the new files checked on top of it, and the
  * edits to files production already ran.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +352,19 @@ refused:
 	}
 }
 
+/* Place f on a whole file, with what to do about it. */
+static int
+at_file(struct cg_finding *f, const char *path, const char *help,
+    struct cg_err *err)
+{
+	int rc;
+
+	rc = cg_finding_set_where(f, NULL, path, 0, 0, 0, NULL, 0, err);
+	if (rc == 0)
+		rc = cg_finding_set_str(&f->help, help, err);
+	return rc;
+}
+
 /*
  * Findings for base files the tip edits, deletes or renames.  With
  * tip_all (a set the tip lost, compared with the files of every set the
@@ -398,22 +410,16 @@ report_changed(struct cg_findings *out, const struct side_files *base,
 				    "production keeps what it did, new databases "
 				    "no longer get it");
 		}
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_where(f, NULL, b->path, 0, 0, 0, NULL, 0,
-		    err);
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_str(&f->help, "leave applied migrations "
-		    "as they are and put the change in a new migration file",
-		    err);
+		if (rc == 0)
+			rc = at_file(f, b->path, "leave applied migrations as "
+			    "they are and put the change in a new migration "
+			    "file", err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-/* New files that sort before the newest file the base already has. */
 /*
  * The newest "when" of the base's drizzle journal entries whose file the
  * base has: what drizzle's migrator has recorded as applied last.
@@ -444,32 +450,6 @@ newest_applied_when(long long *out, const struct side_files *base,
 	return rc;
 }
 
-static int
-push_out_of_order(struct cg_findings *out, const char *path,
-    const char *help, struct cg_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int
-push_out_of_order(struct cg_findings *out, const char *path,
-    const char *help, struct cg_err *err, const char *fmt, ...)
-{
-	struct cg_finding *f;
-	char msg[CG_ERR_MSG_BYTES];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rc = cg_findings_push(&f, out, CG_RULE_OUT_OF_ORDER, err, "%s", msg);
-	if (rc < 0)
-		return rc;
-	rc = cg_finding_set_where(f, NULL, path, 0, 0, 0, NULL, 0, err);
-	if (rc < 0)
-		return rc;
-	return cg_finding_set_str(&f->help, help, err);
-}
-
 /*
  * A new file that runs before an applied one; or, in a drizzle journal,
  * one whose "when" is not newer than the newest applied entry's, which
@@ -480,6 +460,7 @@ report_out_of_order(struct cg_findings *out, const struct side_files *base,
     const struct side_files *tip, enum cg_target_kind target,
     struct cg_err *err)
 {
+	struct cg_finding *f;
 	size_t i, last = 0;
 	long long applied, when;
 	int have_last = 0;
@@ -503,26 +484,33 @@ report_out_of_order(struct cg_findings *out, const struct side_files *base,
 	for (i = 0; i < tip->n; i++) {
 		if (find_path(base, tip->v[i].path) != NULL)
 			continue;
+		if (i < last) {
+			rc = cg_findings_push(&f, out, CG_RULE_OUT_OF_ORDER, err,
+			    "new migration sorts before '%s', which is already "
+			    "applied: some tools skip it, others run it out of "
+			    "order", tip->v[last].path);
+			if (rc == 0)
+				rc = at_file(f, tip->v[i].path, "give the file a "
+				    "name that sorts after every applied "
+				    "migration", err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		when = cg_journal_when(tip->journals, tip->njournals,
 		    tip->v[i].path);
-		rc = 0;
-		if (i < last) {
-			rc = push_out_of_order(out, tip->v[i].path,
-			    "give the file a name that sorts after every "
-			    "applied migration", err, "new migration sorts "
-			    "before '%s', which is already applied: some tools "
-			    "skip it, others run it out of order",
-			    tip->v[last].path);
-		} else if (when != CG_NO_WHEN && applied != CG_NO_WHEN &&
-		    when <= applied) {
-			rc = push_out_of_order(out, tip->v[i].path,
-			    "generate the migration again on top of the "
-			    "applied ones (drizzle-kit generate), so that its "
-			    "journal \"when\" is the newest", err, "drizzle's "
-			    "migrator never runs this migration: its journal "
-			    "\"when\" (%lld) is not newer than that of the "
-			    "newest applied one (%lld)", when, applied);
-		}
+		if (when == CG_NO_WHEN || applied == CG_NO_WHEN ||
+		    when > applied)
+			continue;
+		rc = cg_findings_push(&f, out, CG_RULE_OUT_OF_ORDER, err,
+		    "drizzle's migrator never runs this migration: its journal "
+		    "\"when\" (%lld) is not newer than that of the newest "
+		    "applied one (%lld)", when, applied);
+		if (rc == 0)
+			rc = at_file(f, tip->v[i].path, "generate the migration "
+			    "again on top of the applied ones (drizzle-kit "
+			    "generate), so that its journal \"when\" is the "
+			    "newest", err);
 		if (rc < 0)
 			return rc;
 	}
@@ -594,15 +582,10 @@ report_duplicates(struct cg_findings *out, const struct side_files *base,
 		    "migrations by version refuse or skip one", (int)li, vi,
 		    tip->v[j].path, find_path(base, tip->v[j].path) != NULL ?
 		    " (already applied)" : "");
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_where(f, NULL, tip->v[i].path, 0, 0, 0,
-		    NULL, 0, err);
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_str(&f->help, "renumber the new file "
-		    "after the newest migration (two branches that each added "
-		    "one: rebase and renumber)", err);
+		if (rc == 0)
+			rc = at_file(f, tip->v[i].path, "renumber the new file "
+			    "after the newest migration (two branches that each "
+			    "added one: rebase and renumber)", err);
 		if (rc < 0)
 			return rc;
 	}
@@ -628,15 +611,11 @@ report_down_files(struct cg_findings *out, const struct side_files *base,
 		rc = cg_findings_push(&f, out, CG_RULE_DOWN_FILE_APPLIED, err,
 		    "wrangler applies every .sql file of this folder: this "
 		    "rollback script runs as a migration, in name order");
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_where(f, NULL, tip->v[i].path, 0, 0, 0,
-		    NULL, 0, err);
-		if (rc < 0)
-			return rc;
-		rc = cg_finding_set_str(&f->help, "keep rollback scripts out "
-		    "of the folder wrangler applies (a subfolder such as "
-		    "migrations/rollback/, which wrangler does not read)", err);
+		if (rc == 0)
+			rc = at_file(f, tip->v[i].path, "keep rollback scripts "
+			    "out of the folder wrangler applies (a subfolder "
+			    "such as migrations/rollback/, which wrangler does "
+			    "not read)", err);
 		if (rc < 0)
 			return rc;
 	}
@@ -988,12 +967,9 @@ note_unreadable(struct cg_findings *found, const struct set_ctx *c,
 	if (rc == 0 && touched)
 		f->severity = CG_SEV_ERROR;
 	if (rc == 0)
-		rc = cg_finding_set_where(f, NULL, set->origin, 0, 0, 0, NULL,
-		    0, err);
-	if (rc == 0)
-		rc = cg_finding_set_str(&f->help, "fix the file, or name the "
-		    "sets in .cascadeguard ([set NAME] sections replace "
-		    "detection)", err);
+		rc = at_file(f, set->origin, "fix the file, or name the sets "
+		    "in .cascadeguard ([set NAME] sections replace detection)",
+		    err);
 	return rc;
 }
 
