@@ -40,4 +40,29 @@ const char *cg_usage(const char *cmd);
  */
 int cg_unknown_option(struct cg_err *err, char *const *argv);
 
+struct cg_check_opts;
+struct cg_repo;
+struct cg_side;
+struct cg_strvec;
+
+/*
+ * The options check-range, graph and sets share, for getopt_long's c:
+ * -C (*repo_path), --migrations (globs), --no-config and --target (opts),
+ * and getopt's own errors (':', '?').  Returns 0 when c was one of them,
+ * else CG_EUSAGE or CG_ENOMEM (err set): an option this command does not
+ * take is "unknown".  (src/cmd_check.c)
+ */
+int cg_check_option(int c, struct cg_check_opts *opts,
+    struct cg_strvec *globs, const char **repo_path, char *const *argv,
+    struct cg_err *err);
+
+/*
+ * The one revision argv[optind..argc) names (default HEAD; a range is a
+ * usage error), in the repository at repo_path (or found from the
+ * current folder): *repo (caller frees) and *tip.  (src/cmd_check.c)
+ */
+int cg_open_revision(struct cg_repo **repo, struct cg_side *tip,
+    const char *repo_path, int argc, char *const *argv, const char *cmd,
+    struct cg_err *err);
+
 #endif

@@ -153,6 +153,61 @@ check_each_commit(struct cg_findings *out, struct cg_check_stats *stats,
 }
 
 int
+cg_check_option(int c, struct cg_check_opts *opts, struct cg_strvec *globs,
+    const char **repo_path, char *const *argv, struct cg_err *err)
+{
+	int rc;
+
+	switch (c) {
+	case 'C':
+		*repo_path = optarg;
+		return 0;
+	case 'm':
+		return cg_strvec_push(globs, optarg, err);
+	case 'n':
+		opts->use_repo_config = 0;
+		return 0;
+	case 't':
+		rc = cg_config_parse_target(&opts->cli_target, optarg, err);
+		if (rc < 0) {
+			err->code = CG_EUSAGE;	/* its message stands */
+			return CG_EUSAGE;
+		}
+		opts->cli_target_set = 1;
+		return 0;
+	case ':':
+		return cg_err_set(err, CG_EUSAGE, "option '%s' needs a value",
+		    argv[optind - 1]);
+	default:
+		return cg_unknown_option(err, argv);
+	}
+}
+
+int
+cg_open_revision(struct cg_repo **repo, struct cg_side *tip,
+    const char *repo_path, int argc, char *const *argv, const char *cmd,
+    struct cg_err *err)
+{
+	struct cg_side base;
+	const char *rev = "HEAD";
+	int rc;
+
+	*repo = NULL;
+	if (argc - optind > 1)
+		return cg_err_set(err, CG_EUSAGE, "too many arguments");
+	if (argc - optind == 1)
+		rev = argv[optind];
+	if (strstr(rev, "..") != NULL)
+		return cg_err_set(err, CG_EUSAGE, "%s takes one revision, not "
+		    "a range '%s'", cmd, rev);
+	rc = cg_repo_open(repo, repo_path, CG_REPO_DISCOVER, err);
+	if (rc < 0)
+		return rc;
+	/* "R" resolves to R^..R: the tip is R itself. */
+	return cg_repo_resolve_range(&base, tip, *repo, rev, err);
+}
+
+int
 cmd_check_range(int argc, char **argv, struct cg_err *err)
 {
 	static const struct option longopts[] = {
@@ -186,9 +241,6 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":C:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'C':
-			repo_path = optarg;
-			break;
 		case 'c':
 			color = optarg;
 			break;
@@ -200,16 +252,8 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 		case 'h':
 			code = print_help(argv[0]);
 			goto out;
-		case 'm':
-			rc = cg_strvec_push(&globs, optarg, err);
-			if (rc < 0)
-				goto out;
-			break;
 		case 'E':
 			each = 1;
-			break;
-		case 'n':
-			opts.use_repo_config = 0;
 			break;
 		case 'N':
 			opts.no_cache = 1;
@@ -220,22 +264,12 @@ cmd_check_range(int argc, char **argv, struct cg_err *err)
 		case 's':
 			opts.only_set = optarg;
 			break;
-		case 't':
-			rc = cg_config_parse_target(&opts.cli_target, optarg,
-			    err);
-			if (rc < 0) {
-				err->code = CG_EUSAGE;
-				goto out;
-			}
-			opts.cli_target_set = 1;
-			break;
-		case ':':
-			cg_err_set(err, CG_EUSAGE, "option '%s' needs a value",
-			    argv[optind - 1]);
-			goto out;
 		default:
-			cg_unknown_option(err, argv);
-			goto out;
+			rc = cg_check_option(c, &opts, &globs, &repo_path, argv,
+			    err);
+			if (rc < 0)
+				goto out;
+			break;
 		}
 	}
 	if (argc - optind != 1) {

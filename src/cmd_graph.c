@@ -60,10 +60,9 @@ cmd_graph(int argc, char **argv, struct cg_err *err)
 	struct cg_graph g = CG_GRAPH_INIT;
 	struct cg_buf out = CG_BUF_INIT;
 	enum cg_graph_format fmt = CG_GRAPH_TREE;
-	struct cg_side base, tip;
+	struct cg_side tip;
 	struct cg_repo *repo = NULL;
 	const char *repo_path = NULL;
-	const char *rev = "HEAD";
 	int code = CG_EXIT_ERROR;
 	int c, rc;
 
@@ -71,9 +70,6 @@ cmd_graph(int argc, char **argv, struct cg_err *err)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":C:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'C':
-			repo_path = optarg;
-			break;
 		case 'f':
 			rc = cg_report_parse_graph_format(&fmt, optarg, err);
 			if (rc < 0)
@@ -82,53 +78,20 @@ cmd_graph(int argc, char **argv, struct cg_err *err)
 		case 'h':
 			code = print_help(argv[0]);
 			goto out;
-		case 'm':
-			rc = cg_strvec_push(&globs, optarg, err);
-			if (rc < 0)
-				goto out;
-			break;
-		case 'n':
-			opts.use_repo_config = 0;
-			break;
 		case 's':
 			opts.only_set = optarg;
 			break;
-		case 't':
-			rc = cg_config_parse_target(&opts.cli_target, optarg,
-			    err);
-			if (rc < 0) {
-				err->code = CG_EUSAGE;
-				goto out;
-			}
-			opts.cli_target_set = 1;
-			break;
-		case ':':
-			cg_err_set(err, CG_EUSAGE, "option '%s' needs a value",
-			    argv[optind - 1]);
-			goto out;
 		default:
-			cg_unknown_option(err, argv);
-			goto out;
+			rc = cg_check_option(c, &opts, &globs, &repo_path, argv,
+			    err);
+			if (rc < 0)
+				goto out;
+			break;
 		}
 	}
-	if (argc - optind > 1) {
-		cg_err_set(err, CG_EUSAGE, "too many arguments");
-		goto out;
-	}
-	if (argc - optind == 1)
-		rev = argv[optind];
-	if (strstr(rev, "..") != NULL) {
-		cg_err_set(err, CG_EUSAGE, "graph takes one revision, not a "
-		    "range '%s'", rev);
-		goto out;
-	}
 	opts.cli_globs = &globs;
-
-	rc = cg_repo_open(&repo, repo_path, CG_REPO_DISCOVER, err);
-	if (rc < 0)
-		goto out;
-	/* "R" resolves to R^..R: the tip is R itself. */
-	rc = cg_repo_resolve_range(&base, &tip, repo, rev, err);
+	rc = cg_open_revision(&repo, &tip, repo_path, argc, argv, "graph",
+	    err);
 	if (rc < 0)
 		goto out;
 	rc = cg_check_graph(&g, NULL, repo, &tip, &opts, err);
