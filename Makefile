@@ -90,6 +90,8 @@ check-tests: $(BIN) $(TESTS)
 # earlier one fails, and the target fails if any did.
 # The last line sums every suite: "make test: N passed, N failed".
 test: $(BIN) $(TESTS)
+	@[ -d "$(CG_CORPUS)" ] || echo "make test: no corpus at $(CG_CORPUS):" \
+		"the corpus tests skip (set CG_CORPUS to ../shared/corpus)"
 	@fail=0; log=$$(mktemp); for t in $(TESTS); do \
 		echo "== $$t"; \
 		CG_BIN=$(abspath $(BIN)) CG_CORPUS=$(CG_CORPUS) \
