@@ -1138,7 +1138,7 @@ resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
 	struct read_ctx rctx = { r, tip };
 	struct cg_entry *ev = NULL;
 	struct cg_set *v = NULL;
-	size_t n = 0, ne = 0, i, keep;
+	size_t n = 0, ne = 0, i, j, keep, alias = 0, nalias = 0;
 	int rc = 0;
 
 	*out = NULL;
@@ -1179,6 +1179,17 @@ resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
 			if (v[keep].name != NULL &&
 			    strcmp(v[keep].name, opts->only_set) == 0)
 				break;
+		/* one binding of a shared folder (DB of DB+DB2), if unique */
+		for (i = 0, nalias = 0; keep == n && i < n; i++)
+			for (j = 0; j < v[i].aliases.n; j++)
+				if (strcmp(v[i].aliases.v[j],
+				    opts->only_set) == 0) {
+					alias = i;
+					nalias++;
+					break;
+				}
+		if (keep == n && nalias == 1)
+			keep = alias;
 		if (keep == n) {
 			struct cg_buf names = CG_BUF_INIT;
 

@@ -240,3 +240,105 @@ Test(journal_sets, journaled_file_that_cascades_is_still_an_error)
 	cr_assert_eq(cg_test_count(r.out, "cascade-drop"), 1, "%s", r.out);
 	cg_run_release(&r);
 }
+
+/* Two D1 bindings whose migrations folder is the same (the default). */
+static const char two_bindings[] =
+    "name = \"api\"\n"
+    "[[d1_databases]]\nbinding = \"DB\"\ndatabase_name = \"main\"\n"
+    "database_id = \"a\"\n"
+    "[[d1_databases]]\nbinding = \"DB2\"\ndatabase_name = \"replica\"\n"
+    "database_id = \"b\"\n";
+
+static const char parent_and_child[] =
+    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT "
+    "NULL REFERENCES projects(id) ON DELETE CASCADE);\n";
+
+#define DROP_LINE "migrations/0002_drop.sql:1:1: error[cascade-drop]: " \
+	"DROP TABLE projects deletes every row of 1 table through ON " \
+	"DELETE CASCADE"
+
+Test(journal_sets, folder_shared_by_two_bindings_takes_either_name)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "wrangler.toml", two_bindings);
+	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
+	commit("init");
+	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
+	commit("drop");
+	run(&r, "sets", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "1 migration set at HEAD:");
+	ASSERT_LINE(&r, "  DB+DB2: target d1, 2 files");
+	ASSERT_LINE(&r, "    found from: wrangler.toml, D1 binding DB; "
+	    "wrangler.toml, D1 binding DB2");
+	cg_run_release(&r);
+	/* the second binding's name: "no migration set named 'DB2'" before */
+	run(&r, "check-range", "--set", "DB2", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, DROP_LINE);
+	cg_run_release(&r);
+	run(&r, "check-range", "--set", "DB", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, DROP_LINE);
+	cg_run_release(&r);
+	run(&r, "check-range", "--set", "DB+DB2", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	cg_run_release(&r);
+	/* a name neither binding has is still refused */
+	run(&r, "check-range", "--set", "DB3", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 2);
+	cr_assert(strstr(r.err, "no migration set named 'DB3' (the sets "
+	    "here: 'DB+DB2')") != NULL, "%s", r.err);
+	cg_run_release(&r);
+}
+
+/*
+ * Sibling Workers whose folders hold no migration yet are not listed as
+ * checked sets; the change that adds the first file there is checked.
+ */
+Test(journal_sets, empty_folders_are_skipped_until_a_file_is_added)
+{
+	static const char toml[] = "[[d1_databases]]\nbinding = \"DB\"\n"
+	    "database_name = \"x\"\ndatabase_id = \"x\"\n";
+	struct cg_run r;
+
+	cg_test_write(dir, "apps/api/wrangler.toml", toml);
+	cg_test_write(dir, "apps/api/migrations/0001_init.sql",
+	    parent_and_child);
+	/* no migrations folder at all, and one with only a README */
+	cg_test_write(dir, "apps/jobs/wrangler.toml", "[[d1_databases]]\n"
+	    "binding = \"JOBS\"\ndatabase_name = \"j\"\ndatabase_id = \"j\"\n");
+	cg_test_write(dir, "apps/web/wrangler.toml", "[[d1_databases]]\n"
+	    "binding = \"WEB\"\ndatabase_name = \"w\"\ndatabase_id = \"w\"\n");
+	cg_test_write(dir, "apps/web/migrations/README.md", "later\n");
+	commit("init");
+	run(&r, "sets", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "1 migration set at HEAD (and 2 folders with no "
+	    "migration files):");
+	ASSERT_LINE(&r, "  DB: target d1, 1 file");
+	ASSERT_LINE(&r, "  JOBS: skipped: no migration files");
+	ASSERT_LINE(&r, "  WEB: skipped: no migration files");
+	cg_run_release(&r);
+
+	/* the first file of an empty folder is checked */
+	branch("first");
+	cg_test_write(dir, "apps/jobs/migrations/0001_init.sql",
+	    parent_and_child);
+	cg_test_write(dir, "apps/jobs/migrations/0002_drop.sql",
+	    "DROP TABLE projects;\n");
+	commit("first");
+	run(&r, "check-range", "main..first", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "[JOBS] apps/jobs/migrations/0002_drop.sql:1:1: "
+	    "error[cascade-drop]: DROP TABLE projects deletes every row of 1 "
+	    "table through ON DELETE CASCADE");
+	cg_run_release(&r);
+	run(&r, "sets", NULL);
+	ASSERT_LINE(&r, "2 migration sets at HEAD (and 1 folder with no "
+	    "migration files):");
+	ASSERT_LINE(&r, "  JOBS: target d1, 2 files");
+	cg_run_release(&r);
+}
