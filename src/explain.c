@@ -209,8 +209,8 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "journaled file that fails is still migration-fails.",
 	    "drizzle/0001_new.sql          # in meta/_journal.json\n"
 	    "drizzle/0001_stale_copy.sql   # not in it",
-	    "drizzle/0001_new.sql   # the stale copy deleted, or added "
-	    "with drizzle-kit generate --custom" },
+	    "drizzle/0001_new.sql   # the stale copy deleted (or added\n"
+	    "                       # with drizzle-kit generate --custom)" },
 };
 
 const struct cg_explain *
