@@ -1392,7 +1392,8 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	struct cg_set *sets = NULL;
 	struct set_ctx c;
 	struct cg_config cfg;
-	size_t nsets = 0, i, from;
+	size_t nsets = 0, i, seen;
+	size_t *from = NULL;	/* per set: its first finding */
 	enum cg_target_kind dflt;
 	int rc;
 
@@ -1415,23 +1416,41 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	rc = cache_wanted(&c.use_cache, r, opts, err);
 	if (rc < 0)
 		goto out;
-	stats->nsets = count_checked(sets, nsets);
 	dflt = cfg.target;
+	from = calloc(nsets ? nsets : 1, sizeof(*from));
+	if (from == NULL) {
+		rc = cg_err_nomem(err);
+		goto out;
+	}
 	for (i = 0; i < nsets; i++) {
-		from = found.n;
+		from[i] = found.n;
 		if (sets[i].unreadable) {
 			rc = note_unreadable(&found, &c, &sets[i], err);
 		} else if (sets[i].skip != NULL) {
 			rc = note_skipped(&found, &c, &sets[i], err);
 		} else {
 			cfg.target = sets[i].target;
-			if (stats->nsets <= 1 || i == 0)
-				stats->target = sets[i].target;
+			seen = stats->nhistory + stats->nnew;
 			rc = check_set(&found, &c, &sets[i], err);
 			cfg.target = dflt;
+			/*
+			 * A folder with no migration on either side (a sibling
+			 * Worker's) is no set checked: it names no finding.
+			 */
+			if (stats->nhistory + stats->nnew != seen) {
+				if (stats->nsets++ == 0)
+					stats->target = sets[i].target;
+			} else if (stats->nsets == 0) {
+				stats->target = sets[i].target;
+			}
 		}
-		if (rc == 0 && stats->nsets > 1 && sets[i].name != NULL)
-			rc = stamp_set(&found, from, sets[i].name, err);
+		if (rc < 0)
+			goto out;
+	}
+	/* From the last set back: each stamps only its own findings. */
+	for (i = nsets; stats->nsets > 1 && i-- > 0;) {
+		rc = sets[i].name == NULL ? 0 :
+		    stamp_set(&found, from[i], sets[i].name, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -1442,6 +1461,7 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	cg_findings_sort(&found);
 	rc = cg_findings_move(out, &found, err);
 out:
+	free(from);
 	cg_sets_free(sets, nsets);
 	cg_findings_release(&found);
 	cg_config_release(&cfg);

@@ -322,6 +322,20 @@ Test(journal_sets, empty_folders_are_skipped_until_a_file_is_added)
 	ASSERT_LINE(&r, "  JOBS: skipped: no migration files");
 	ASSERT_LINE(&r, "  WEB: skipped: no migration files");
 	cg_run_release(&r);
+	/* nor counted by a check, nor naming its one real set */
+	branch("drop");
+	cg_test_write(dir, "apps/api/migrations/0002_drop.sql",
+	    "DROP TABLE projects;\n");
+	commit("drop");
+	run(&r, "check-range", "main..drop", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "apps/api/migrations/0002_drop.sql:1:1: "
+	    "error[cascade-drop]: DROP TABLE projects deletes every row of 1 "
+	    "table through ON DELETE CASCADE");
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 1, target d1)");
+	cg_run_release(&r);
+	cr_assert_eq(cg_test_sh(dir, "git checkout -q main"), 0);
 
 	/* the first file of an empty folder is checked */
 	branch("first");
