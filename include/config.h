@@ -55,6 +55,8 @@ struct cg_set {
 	char *origin;		/* how it was found, for notes; may be NULL */
 	char *skip;		/* non-NULL: not checked, and why */
 	int unreadable;		/* skip: its tool file (origin) does not parse */
+	struct cg_strvec aliases;	/* other names --set takes: the bindings
+					 * of a folder two D1 bindings share */
 };
 
 void cg_set_release(struct cg_set *s);

@@ -36,6 +36,7 @@ enum cg_rule {
 	CG_RULE_NOT_SQLITE,		/* a migration set for another database */
 	CG_RULE_DOWN_FILE_APPLIED,	/* a rollback script wrangler runs forward */
 	CG_RULE_CONFIG_UNREADABLE,	/* a wrangler config that does not parse */
+	CG_RULE_NOT_IN_JOURNAL,		/* a drizzle .sql file its journal lacks */
 	CG_RULE__COUNT
 };
 

@@ -73,6 +73,15 @@ long long cg_journal_when(const struct cg_journal *journals, size_t n,
     const char *path);
 
 /*
+ * 1 when path is a .sql file directly in the folder of one of journals
+ * and that journal has no entry for it: drizzle's migrator runs exactly
+ * the journal's entries, so such a file is not a migration.  0 otherwise
+ * (listed, or no journal for its folder).
+ */
+int cg_journal_unlisted(const struct cg_journal *journals, size_t n,
+    const char *path);
+
+/*
  * Parse journal JSON text.  On bad JSON returns CG_EINPUT with a message
  * naming `origin` (e.g. the path).
  */

@@ -33,6 +33,8 @@ struct side_files {
 	struct cg_journal *journals;
 	size_t njournals;
 	const struct cg_entry **by_path;	/* v sorted by path, for lookups */
+	struct cg_entry *unlisted;	/* drizzle: .sql files its journal lacks */
+	size_t nunlisted;
 };
 
 static void
@@ -45,6 +47,7 @@ side_files_release(struct side_files *s)
 		cg_journal_release(&s->journals[i]);
 	free(s->journals);
 	free(s->by_path);
+	cg_entries_free(s->unlisted, s->nunlisted);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -123,23 +126,62 @@ cmp_entry_ptr(const void *a, const void *b)
 }
 
 /*
- * The set's files on one side.  With keep_down (a D1 set), x.down.sql
- * files too: wrangler applies every *.sql of its folder.
+ * Move the files of a journal's folder that the journal does not name
+ * out of s->v into s->unlisted: drizzle's migrator runs exactly the
+ * journal's entries, so they are no history and no new migration.
+ */
+static int
+split_unlisted(struct side_files *s, struct cg_err *err)
+{
+	size_t i, j = 0, cap = 0;
+	int rc;
+
+	for (i = 0; i < s->n; i++) {
+		if (!cg_journal_unlisted(s->journals, s->njournals,
+		    s->v[i].path)) {
+			s->v[j++] = s->v[i];
+			continue;
+		}
+		rc = cg_grow(&s->unlisted, &cap, s->nunlisted + 1,
+		    sizeof(*s->unlisted), err);
+		if (rc < 0) {
+			/* keep every entry owned by one of the lists */
+			memmove(s->v + j, s->v + i, (s->n - i) * sizeof(*s->v));
+			s->n = j + s->n - i;
+			return rc;
+		}
+		s->unlisted[s->nunlisted++] = s->v[i];
+	}
+	s->n = j;
+	return 0;
+}
+
+/*
+ * The set's files on one side.  A D1 set keeps x.down.sql files too:
+ * wrangler applies every *.sql of its folder.  A drizzle set keeps only
+ * what its journal names (split_unlisted).
  */
 static int
 list_side(struct side_files *s, struct cg_repo *r, const struct cg_side *side,
-    const struct cg_strvec *globs, int keep_down, struct cg_err *err)
+    const struct cg_strvec *globs, enum cg_target_kind target,
+    struct cg_err *err)
 {
 	size_t i;
 	int rc;
 
-	rc = (keep_down ? cg_repo_list_with_down : cg_repo_list)(&s->v, &s->n,
-	    r, side, (const char *const *)globs->v, globs->n, err);
+	rc = (target == CG_TARGET_D1 ? cg_repo_list_with_down :
+	    cg_repo_list)(&s->v, &s->n, r, side,
+	    (const char *const *)globs->v, globs->n, err);
 	if (rc < 0)
 		return rc;
 	rc = load_journals(s, r, side, err);
 	if (rc < 0)
 		return rc;
+	if (target == CG_TARGET_DRIZZLE || target == CG_TARGET_LIBSQL) {
+		rc = split_unlisted(s, err);
+		if (rc < 0)
+			return rc;
+	}
 	rc = cg_migrations_sort(s->v, s->n, s->journals, s->njournals, err);
 	if (rc < 0)
 		return rc;
@@ -622,6 +664,40 @@ report_down_files(struct cg_findings *out, const struct side_files *base,
 	return 0;
 }
 
+/*
+ * New files of a drizzle folder that its journal does not name: drizzle
+ * will not run them (a forgotten journal entry, or a stale copy).
+ */
+static int
+report_unlisted(struct cg_findings *out, const struct side_files *base,
+    const struct side_files *tip, struct cg_err *err)
+{
+	struct cg_finding *f;
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < tip->nunlisted; i++) {
+		if (find_path(base, tip->unlisted[i].path) != NULL)
+			continue;	/* left the journal: report_changed */
+		for (k = 0; k < base->nunlisted; k++)
+			if (strcmp(base->unlisted[k].path,
+			    tip->unlisted[i].path) == 0)
+				break;
+		if (k < base->nunlisted)
+			continue;
+		rc = cg_findings_push(&f, out, CG_RULE_NOT_IN_JOURNAL, err,
+		    "drizzle will not run this file: meta/_journal.json has "
+		    "no entry for it");
+		if (rc == 0)
+			rc = at_file(f, tip->unlisted[i].path, "add it with "
+			    "drizzle-kit (generate, or generate --custom for "
+			    "hand-written SQL) or delete it", err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Apply the configured severities, dropping findings turned off. */
 static void
 apply_severities(struct cg_findings *fs, const struct cg_config *cfg)
@@ -795,12 +871,10 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	size_t i;
 	int rc;
 
-	rc = list_side(&bs, c->r, c->base, &set->globs,
-	    cfg->target == CG_TARGET_D1, err);
+	rc = list_side(&bs, c->r, c->base, &set->globs, cfg->target, err);
 	if (rc < 0)
 		goto out;
-	rc = list_side(&ts, c->r, c->tip, &set->globs,
-	    cfg->target == CG_TARGET_D1, err);
+	rc = list_side(&ts, c->r, c->tip, &set->globs, cfg->target, err);
 	if (rc < 0)
 		goto out;
 
@@ -813,6 +887,9 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	if (rc < 0)
 		goto out;
 	rc = c->tip_all != NULL ? 0 : report_duplicates(found, &bs, &ts, err);
+	if (rc < 0)
+		goto out;
+	rc = c->tip_all != NULL ? 0 : report_unlisted(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
 	if (cfg->target == CG_TARGET_D1 && c->tip_all == NULL) {
@@ -1061,7 +1138,7 @@ resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
 	struct read_ctx rctx = { r, tip };
 	struct cg_entry *ev = NULL;
 	struct cg_set *v = NULL;
-	size_t n = 0, ne = 0, i, keep;
+	size_t n = 0, ne = 0, i, j, keep, alias = 0, nalias = 0;
 	int rc = 0;
 
 	*out = NULL;
@@ -1102,6 +1179,17 @@ resolve_sets(struct cg_set **out, size_t *nout, struct cg_repo *r,
 			if (v[keep].name != NULL &&
 			    strcmp(v[keep].name, opts->only_set) == 0)
 				break;
+		/* one binding of a shared folder (DB of DB+DB2), if unique */
+		for (i = 0, nalias = 0; keep == n && i < n; i++)
+			for (j = 0; j < v[i].aliases.n; j++)
+				if (strcmp(v[i].aliases.v[j],
+				    opts->only_set) == 0) {
+					alias = i;
+					nalias++;
+					break;
+				}
+		if (keep == n && nalias == 1)
+			keep = alias;
 		if (keep == n) {
 			struct cg_buf names = CG_BUF_INIT;
 
@@ -1191,8 +1279,8 @@ union_side(struct side_files *all, struct cg_repo *r,
 	for (i = 0; rc == 0 && i < nsets; i++) {
 		if (sets[i].skip != NULL)
 			continue;
-		rc = list_side(&one, r, tip, &sets[i].globs,
-		    sets[i].target == CG_TARGET_D1, err);
+		rc = list_side(&one, r, tip, &sets[i].globs, sets[i].target,
+		    err);
 		if (rc == 0 && one.n > 0)
 			rc = cg_grow(&all->v, &cap, all->n + one.n,
 			    sizeof(*all->v), err);
@@ -1304,7 +1392,8 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	struct cg_set *sets = NULL;
 	struct set_ctx c;
 	struct cg_config cfg;
-	size_t nsets = 0, i, from;
+	size_t nsets = 0, i, seen;
+	size_t *from = NULL;	/* per set: its first finding */
 	enum cg_target_kind dflt;
 	int rc;
 
@@ -1327,23 +1416,41 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	rc = cache_wanted(&c.use_cache, r, opts, err);
 	if (rc < 0)
 		goto out;
-	stats->nsets = count_checked(sets, nsets);
 	dflt = cfg.target;
+	from = calloc(nsets ? nsets : 1, sizeof(*from));
+	if (from == NULL) {
+		rc = cg_err_nomem(err);
+		goto out;
+	}
 	for (i = 0; i < nsets; i++) {
-		from = found.n;
+		from[i] = found.n;
 		if (sets[i].unreadable) {
 			rc = note_unreadable(&found, &c, &sets[i], err);
 		} else if (sets[i].skip != NULL) {
 			rc = note_skipped(&found, &c, &sets[i], err);
 		} else {
 			cfg.target = sets[i].target;
-			if (stats->nsets <= 1 || i == 0)
-				stats->target = sets[i].target;
+			seen = stats->nhistory + stats->nnew;
 			rc = check_set(&found, &c, &sets[i], err);
 			cfg.target = dflt;
+			/*
+			 * A folder with no migration on either side (a sibling
+			 * Worker's) is no set checked: it names no finding.
+			 */
+			if (stats->nhistory + stats->nnew != seen) {
+				if (stats->nsets++ == 0)
+					stats->target = sets[i].target;
+			} else if (stats->nsets == 0) {
+				stats->target = sets[i].target;
+			}
 		}
-		if (rc == 0 && stats->nsets > 1 && sets[i].name != NULL)
-			rc = stamp_set(&found, from, sets[i].name, err);
+		if (rc < 0)
+			goto out;
+	}
+	/* From the last set back: each stamps only its own findings. */
+	for (i = nsets; stats->nsets > 1 && i-- > 0;) {
+		rc = sets[i].name == NULL ? 0 :
+		    stamp_set(&found, from[i], sets[i].name, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -1354,6 +1461,7 @@ cg_check_run(struct cg_findings *out, struct cg_check_stats *stats,
 	cg_findings_sort(&found);
 	rc = cg_findings_move(out, &found, err);
 out:
+	free(from);
 	cg_sets_free(sets, nsets);
 	cg_findings_release(&found);
 	cg_config_release(&cfg);
@@ -1405,8 +1513,8 @@ cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
 	if (pick < nsets) {
 		/* The set's runner, as a check of it would replay it. */
 		cfg.target = sets[pick].target;
-		rc = list_side(&fs, r, side, &sets[pick].globs,
-		    cfg.target == CG_TARGET_D1, err);
+		rc = list_side(&fs, r, side, &sets[pick].globs, cfg.target,
+		    err);
 		if (rc < 0)
 			goto out;
 	}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cascadeguard.h"
@@ -38,14 +39,34 @@ print_help(const char *cmd)
 	return CG_EXIT_CLEAN;
 }
 
-/* One set, escaped: its values come from the repository's files. */
+/* The number of files of a checked set at side. */
 static int
-describe(struct cg_buf *b, struct cg_repo *repo, const struct cg_side *side,
+count_files(size_t *out, struct cg_repo *repo, const struct cg_side *side,
     const struct cg_set *set, struct cg_err *err)
 {
 	struct cg_entry *files = NULL;
+	int rc;
+
+	*out = 0;
+	rc = (set->target == CG_TARGET_D1 ? cg_repo_list_with_down :
+	    cg_repo_list)(&files, out, repo, side,
+	    (const char *const *)set->globs.v, set->globs.n, err);
+	cg_entries_free(files, *out);
+	return rc;
+}
+
+/*
+ * One set, escaped: its values come from the repository's files.  A
+ * folder with no migration file yet (a sibling Worker's, a wrangler
+ * migrations_dir not created) is no set to check today, but a change
+ * that adds its first file is checked: skipped, with that reason.
+ */
+static int
+describe(struct cg_buf *b, const struct cg_set *set, size_t nfiles,
+    struct cg_err *err)
+{
 	const char *name = set->name != NULL ? set->name : "(migrations)";
-	size_t nfiles = 0, i;
+	size_t i;
 	int rc;
 
 	rc = cg_buf_puts(b, "  ", err);
@@ -58,15 +79,12 @@ describe(struct cg_buf *b, struct cg_repo *repo, const struct cg_side *side,
 		if (rc == 0)
 			rc = cg_buf_escape(b, set->skip, strlen(set->skip),
 			    err);
+	} else if (nfiles == 0) {
+		rc = cg_buf_puts(b, ": skipped: no migration files", err);
 	} else {
-		rc = (set->target == CG_TARGET_D1 ? cg_repo_list_with_down :
-		    cg_repo_list)(&files, &nfiles, repo, side,
-		    (const char *const *)set->globs.v, set->globs.n, err);
-		if (rc == 0)
-			rc = cg_buf_printf(b, err, ": target %s, %zu file%s",
-			    cg_target_name(set->target), nfiles,
-			    nfiles == 1 ? "" : "s");
-		cg_entries_free(files, nfiles);
+		rc = cg_buf_printf(b, err, ": target %s, %zu file%s",
+		    cg_target_name(set->target), nfiles,
+		    nfiles == 1 ? "" : "s");
 	}
 	if (rc == 0)
 		rc = cg_buf_puts(b, "\n    files:", err);
@@ -106,7 +124,8 @@ cmd_sets(int argc, char **argv, struct cg_err *err)
 	struct cg_repo *repo = NULL;
 	const char *repo_path = NULL;
 	const char *rev = "HEAD";
-	size_t nsets = 0, i;
+	size_t *nfiles = NULL;
+	size_t nsets = 0, nempty = 0, i;
 	int code = CG_EXIT_ERROR;
 	int c, rc;
 
@@ -130,14 +149,30 @@ cmd_sets(int argc, char **argv, struct cg_err *err)
 	rc = cg_check_sets(&sets, &nsets, repo, &tip, &opts, err);
 	if (rc < 0)
 		goto out;
-	rc = cg_buf_printf(&out, err, "%zu migration set%s at ", nsets,
-	    nsets == 1 ? "" : "s");
+	nfiles = calloc(nsets ? nsets : 1, sizeof(*nfiles));
+	if (nfiles == NULL) {
+		cg_err_nomem(err);
+		goto out;
+	}
+	for (i = 0; i < nsets; i++) {
+		if (sets[i].skip != NULL)
+			continue;
+		rc = count_files(&nfiles[i], repo, &tip, &sets[i], err);
+		if (rc < 0)
+			goto out;
+		nempty += nfiles[i] == 0;
+	}
+	rc = cg_buf_printf(&out, err, "%zu migration set%s at ",
+	    nsets - nempty, nsets - nempty == 1 ? "" : "s");
 	if (rc == 0)
 		rc = cg_buf_escape(&out, rev, strlen(rev), err);
+	if (rc == 0 && nempty > 0)
+		rc = cg_buf_printf(&out, err, " (and %zu folder%s with no "
+		    "migration files)", nempty, nempty == 1 ? "" : "s");
 	if (rc == 0)
 		rc = cg_buf_puts(&out, ":\n", err);
 	for (i = 0; rc == 0 && i < nsets; i++)
-		rc = describe(&out, repo, &tip, &sets[i], err);
+		rc = describe(&out, &sets[i], nfiles[i], err);
 	if (rc < 0)
 		goto out;
 	if (fwrite(out.data, 1, out.len, stdout) != out.len) {
@@ -147,6 +182,7 @@ cmd_sets(int argc, char **argv, struct cg_err *err)
 	}
 	code = CG_EXIT_CLEAN;
 out:
+	free(nfiles);
 	cg_sets_free(sets, nsets);
 	cg_buf_release(&out);
 	cg_strvec_release(&globs);

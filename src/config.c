@@ -61,6 +61,7 @@ cg_set_release(struct cg_set *s)
 	free(s->origin);
 	free(s->skip);
 	cg_strvec_release(&s->globs);
+	cg_strvec_release(&s->aliases);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -199,6 +199,18 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "templates/worker/wrangler.toml:  name = {{ project_name }}",
 	    "[set api]   # in .cascadeguard: name the sets yourself\n"
 	    "migrations = apps/api/migrations/*.sql" },
+	[CG_RULE_NOT_IN_JOURNAL] = {
+	    "A new .sql file in the folder of a drizzle set (target drizzle "
+	    "or libsql) that meta/_journal.json has no entry for: a note.",
+	    "drizzle's migrator runs exactly the journal's entries, so the "
+	    "file never runs: a forgotten journal entry, or a stale copy.  "
+	    "cascadeguard neither replays nor checks such files, nor counts "
+	    "them in duplicate-version or applied-migration-changed; a "
+	    "journaled file that fails is still migration-fails.",
+	    "drizzle/0001_new.sql          # in meta/_journal.json\n"
+	    "drizzle/0001_stale_copy.sql   # not in it",
+	    "drizzle/0001_new.sql   # the stale copy deleted (or added\n"
+	    "                       # with drizzle-kit generate --custom)" },
 };
 
 const struct cg_explain *

@@ -58,6 +58,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "a rollback script that wrangler applies as a migration" },
 	[CG_RULE_CONFIG_UNREADABLE] = { "config-unreadable", CG_SEV_WARNING,
 	    "a wrangler config that does not parse, so its sets are unknown" },
+	[CG_RULE_NOT_IN_JOURNAL] = { "not-in-journal", CG_SEV_NOTE,
+	    "a new .sql file in a drizzle folder that its journal does not name" },
 };
 
 const struct cg_rule_info *

@@ -296,6 +296,50 @@ read_tool_file(char **text, size_t *len, struct detect *d, const char *path)
 	return d->read(text, len, path, d->payload, d->err);
 }
 
+/*
+ * A second D1 binding (name, found from origin) for the folder of s,
+ * which a binding already claimed: wrangler applies the folder to each
+ * database, so the set is named after all of them ("DB+DB2") and --set
+ * takes any one (aliases).  Environments with the same binding name
+ * add nothing.
+ */
+static int
+share_set(struct cg_set *s, const char *name, const char *origin,
+    struct cg_err *err)
+{
+	struct cg_buf b = CG_BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (strcmp(s->name, name) == 0)
+		return 0;
+	for (i = 0; i < s->aliases.n; i++)
+		if (strcmp(s->aliases.v[i], name) == 0)
+			return 0;
+	rc = 0;
+	if (s->aliases.n == 0)
+		rc = cg_strvec_push(&s->aliases, s->name, err);
+	if (rc == 0)
+		rc = cg_strvec_push(&s->aliases, name, err);
+	if (rc == 0)
+		rc = cg_buf_printf(&b, err, "%s+%s", s->name, name);
+	if (rc == 0) {
+		free(s->name);
+		s->name = cg_buf_detach(&b);
+		b.len = 0;
+		rc = s->name == NULL ? cg_err_nomem(err) :
+		    cg_buf_printf(&b, err, "%s; %s", s->origin, origin);
+	}
+	if (rc == 0) {
+		free(s->origin);
+		s->origin = cg_buf_detach(&b);
+		if (s->origin == NULL)
+			rc = cg_err_nomem(err);
+	}
+	cg_buf_release(&b);
+	return rc;
+}
+
 /* wrangler.toml / .json / .jsonc: a d1 set per migrations_dir. */
 static int
 wrangler_sets(struct detect *d, const struct cg_entry *e)
@@ -305,6 +349,7 @@ wrangler_sets(struct detect *d, const struct cg_entry *e)
 	struct cg_buf origin = CG_BUF_INIT;
 	struct cg_set *s;
 	const struct cg_d1_binding *b;
+	const char *name;
 	char *text = NULL, *cfgdir = NULL, *dir = NULL;
 	size_t len = 0, i;
 	int rc;
@@ -360,12 +405,16 @@ wrangler_sets(struct detect *d, const struct cg_entry *e)
 		    b->env ? b->env : "");
 		if (rc < 0)
 			goto out;
-		rc = add_set(&s, d, &dir, b->binding ? b->binding :
-		    b->database_name, CG_TARGET_D1, 1, origin.data);
+		name = b->binding ? b->binding : b->database_name;
+		rc = add_set(&s, d, &dir, name, CG_TARGET_D1, 1, origin.data);
 		if (rc < 0)
 			goto out;
 		if (s != NULL)
 			rc = add_glob(s, "*.sql", d->err);
+		else if (name != NULL && dir != NULL &&
+		    (s = find_set(d, dir)) != NULL && s->origin != NULL &&
+		    strstr(s->origin, ", D1 binding ") != NULL)
+			rc = share_set(s, name, origin.data, d->err);
 		if (rc < 0)
 			goto out;
 	}

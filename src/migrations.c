@@ -451,6 +451,31 @@ cg_journal_when(const struct cg_journal *journals, size_t n, const char *path)
 	return CG_NO_WHEN;
 }
 
+int
+cg_journal_unlisted(const struct cg_journal *journals, size_t n,
+    const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t dlen = base != NULL ? (size_t)(base - path) : 0;
+	size_t blen, i, k;
+
+	base = base != NULL ? base + 1 : path;
+	blen = strlen(base);
+	if (blen <= 4 || strcmp(base + blen - 4, ".sql") != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (journals[i].dir == NULL || strlen(journals[i].dir) != dlen ||
+		    strncmp(journals[i].dir, path, dlen) != 0)
+			continue;
+		for (k = 0; k < journals[i].ntags; k++)
+			if (strlen(journals[i].tags[k]) == blen - 4 &&
+			    strncmp(journals[i].tags[k], base, blen - 4) == 0)
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
 /* A tag of one journal with its run position, sorted by tag for lookup. */
 struct tag_pos {
 	const char *tag;

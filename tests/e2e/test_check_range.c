@@ -448,6 +448,15 @@ Test(check_range, drizzle_journal_decides_the_order)
 	commit("history");
 	cg_test_write(dir, "drizzle/0002_c.sql",
 	    "DELETE FROM users WHERE id = 1;\n");
+	/* drizzle runs only what its journal names (not-in-journal) */
+	cg_test_write(dir, "drizzle/meta/_journal.json",
+	    "{\"version\":\"7\",\"dialect\":\"sqlite\",\"entries\":["
+	    "{\"idx\":1,\"version\":\"6\",\"when\":2,\"tag\":\"0000_b_posts\","
+	    "\"breakpoints\":true},"
+	    "{\"idx\":0,\"version\":\"6\",\"when\":1,\"tag\":\"0001_a_users\","
+	    "\"breakpoints\":true},"
+	    "{\"idx\":2,\"version\":\"6\",\"when\":3,\"tag\":\"0002_c\","
+	    "\"breakpoints\":true}]}");
 	commit("delete");
 	run(&r, "check-range", "HEAD", NULL, NULL);
 	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
