@@ -67,10 +67,10 @@ void cg_sets_free(struct cg_set *v, size_t n);
 #define CG_DEFAULT_HEAP_BYTES		((long long)256 * 1024 * 1024)
 /* SECURITY: the step budget decides; the clock is a backstop far above
  * it (docs/security.md: how both were measured). */
-#define CG_DEFAULT_STEP_BUDGET		50000000ULL
+#define CG_DEFAULT_STEP_BUDGET		20000000ULL
 #define CG_STEP_BUDGET_MIN		1000ULL
 #define CG_STEP_BUDGET_MAX		10000000000ULL
-#define CG_DEFAULT_TIME_BUDGET_MS	20000u
+#define CG_DEFAULT_TIME_BUDGET_MS	10000u
 #define CG_MAX_CONFIG_SETS		256	/* [set] sections, as detection */
 
 struct cg_config {

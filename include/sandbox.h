@@ -19,7 +19,7 @@ struct cg_sandbox_opts {
 };
 
 /* Work, not seconds, decides: the step budget; the clock is a backstop. */
-#define CG_SANDBOX_OPTS_INIT { 256LL * 1024 * 1024, 20000u, 50000000ULL }
+#define CG_SANDBOX_OPTS_INIT { 256LL * 1024 * 1024, 10000u, 20000000ULL }
 
 /* What cg_sandbox_budget_hit reports. */
 #define CG_BUDGET_STEPS	1	/* the step budget ran out */

@@ -20,6 +20,7 @@
 
 #define WALL_LIMIT_MS 20000L		/* without a wrapper (valgrind) */
 #define WRAPPED_WALL_LIMIT_MS 240000L
+#define HARD_TIMEOUT_MS 10000L		/* killed after that (SIGKILL) */
 #define MAXRSS_LIMIT_KIB (400L * 1024)	/* default heap limit: 256 MiB */
 
 /*
@@ -347,7 +348,11 @@ check_case(const struct hcase *c, const char *name)
 	before = snapshot(root);
 	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 	snprintf(tmp_env, sizeof(tmp_env), "TMPDIR=%s", tmp);
+	/* The hard outer timeout: a case that hangs is killed and fails. */
+	cg_test_hard_timeout_ms = wrapped ? WRAPPED_WALL_LIMIT_MS :
+	    HARD_TIMEOUT_MS;
 	cg_test_run_usage(&r, &u, repo, args, NULL, env);
+	cg_test_hard_timeout_ms = 0;
 	after = snapshot(root);
 	home_after = snapshot(home);
 	tmp_after = snapshot(tmp);
@@ -433,10 +438,23 @@ check_case(const struct hcase *c, const char *name)
 	C(edit, "edit.sql", NULL, NULL, "migration-fails", "edit", "edited",
 	    0, 0)
 	C(endless_cte, "endless_cte.sql", NULL, NULL, "budget-exceeded",
-	    "the time budget of 2000 ms per file ran out", NULL, 0, 0)
-	C(endless_cte_short_budget, "endless_cte.sql", NULL,
-	    "[cascadeguard]\ntime-budget-ms = 200\n", "budget-exceeded",
-	    "the time budget of 200 ms per file ran out", NULL, 0, 1500)
+	    "the step budget of 20000000 SQLite steps per file ran out",
+	    NULL, 0, 0)
+	C(endless_cte_small_step_budget, "endless_cte.sql", NULL,
+	    "[cascadeguard]\nstep-budget = 100000\n", "budget-exceeded",
+	    "the step budget of 100000 SQLite steps per file ran out", NULL,
+	    0, 1500)
+	/* The backstop: a huge step budget, so only the clock stops it. */
+	C(endless_cte_short_backstop, "endless_cte.sql", NULL,
+	    "[cascadeguard]\nstep-budget = 10000000000\n"
+	    "time-budget-ms = 200\n", "budget-exceeded",
+	    "the wall-clock backstop of 200 ms per file ran out", NULL, 0,
+	    1500)
+	/* One call that ran 17 s on main: stopped before it runs. */
+	C(printf_bomb, "printf_bomb.sql", NULL, NULL, "budget-exceeded",
+	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
+	C(format_bomb, "format_bomb.sql", NULL, NULL, "budget-exceeded",
+	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
 	C(zeroblob, "zeroblob.sql", NULL, NULL, "budget-exceeded",
 	    "a string or blob over the sandbox's limit", NULL, 0, 0)
 	C(randomblob_loop, "randomblob_loop.sql", NULL,
