@@ -559,3 +559,48 @@ Test(hostile, check_range_never_writes_to_the_repository)
 	free(before);
 	free(after);
 }
+
+/*
+ * A history file the step budget stops: the check fails closed (an
+ * error naming the file and the budget, exit 1), cold and warm alike,
+ * and no replay is cached for it.
+ */
+Test(hostile, history_cut_by_the_step_budget_fails_closed_uncached)
+{
+	const char *args[] = { "check-range", "main..push", NULL };
+	char cache[4200], cmd[4400];
+	struct cg_run cold, warm;
+
+	cg_test_write(repo, "migrations/0001_init.sql",
+	    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT);\n");
+	copy_case("endless_cte.sql", "migrations/0002_loop.sql");
+	cr_assert_eq(cg_test_sh(repo, "git add -A && git commit -qm init && "
+	    "git checkout -qb push"), 0);
+	cg_test_write(repo, "migrations/0003_more.sql",
+	    "CREATE TABLE more (a);\n");
+	cr_assert_eq(cg_test_sh(repo, "git add -A && git commit -qm more"), 0);
+
+	cg_test_hard_timeout_ms = UNDER_VALGRIND() ? WRAPPED_WALL_LIMIT_MS :
+	    HARD_TIMEOUT_MS;
+	cg_test_run(&cold, repo, args, NULL, NULL);
+	cg_test_run(&warm, repo, args, NULL, NULL);
+	cg_test_hard_timeout_ms = 0;
+	cr_assert_eq(cold.code, 1, "cold: exit %d\n%.4000s%.4000s", cold.code,
+	    cold.out, cold.err);
+	cr_assert_not_null(strstr(cold.out, "migrations/0002_loop.sql"),
+	    "%.4000s", cold.out);
+	cr_assert_not_null(strstr(cold.out, "error[budget-exceeded]: already "
+	    "applied migration cut short"), "%.4000s", cold.out);
+	cr_assert_not_null(strstr(cold.out, "the step budget of 20000000 "
+	    "SQLite steps per file ran out"), "%.4000s", cold.out);
+	cr_assert_eq(warm.code, cold.code, "warm: exit %d\n%.4000s", warm.code,
+	    warm.out);
+	cr_assert_str_eq(warm.out, cold.out);
+	snprintf(cache, sizeof(cache), "%s/.git/cascadeguard/cache", repo);
+	snprintf(cmd, sizeof(cmd), "! ls '%s' 2>/dev/null | grep -q '\\.db$'",
+	    cache);
+	cr_assert_eq(cg_test_sh(repo, "%s", cmd), 0, "a replay was cached in "
+	    "%s", cache);
+	cg_run_release(&cold);
+	cg_run_release(&warm);
+}
