@@ -23,6 +23,15 @@
 #define CG_DENIAL_BYTES 256
 #define CG_PROGRESS_OPS 1000	/* VM instructions between budget checks */
 
+#define CG_NQUAD 7	/* functions quad_fn bounds */
+
+struct cg_sandbox;
+
+struct cg_bounded {		/* the user data of quad_fn */
+	struct cg_sandbox *sb;
+	const char *name;
+};
+
 struct cg_sandbox {
 	sqlite3 *db;
 	struct cg_sandbox_opts opts;
@@ -34,7 +43,8 @@ struct cg_sandbox {
 	int budget_armed;		/* cg_sandbox_budget_start was called */
 	int budget_suspended;		/* the tool's own queries run */
 	int budget_hit;			/* 0 or CG_BUDGET_STEPS/TIME */
-	sqlite3 *plain;			/* runs the real printf: see printf_fn */
+	sqlite3 *plain;			/* runs the real built-ins: plain_call */
+	struct cg_bounded quad[CG_NQUAD];
 };
 
 /*
@@ -292,30 +302,21 @@ printf_bound(sqlite3_value **argv, int argc, sqlite3_int64 limit)
 	return NULL;
 }
 
+/*
+ * Run the real built-in name on a private connection without the sandbox's
+ * wrappers (with the same length limits) and return its result.
+ */
 static void
-printf_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+plain_call(sqlite3_context *ctx, struct cg_sandbox *sb, const char *name,
+    int argc, sqlite3_value **argv)
 {
-	struct cg_sandbox *sb = sqlite3_user_data(ctx);
 	sqlite3 *db = sqlite3_context_db_handle(ctx);
 	int limit = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
 	char sql[32 + 4 * 100];
 	sqlite3_stmt *st = NULL;
-	const char *what;
 	size_t off;
 	int i, rc;
 
-	if (argc < 1)
-		return;
-	what = printf_bound(argv, argc, limit);
-	if (what != NULL) {
-		char msg[128];
-
-		(void)snprintf(msg, sizeof(msg), "printf() %s over the "
-		    "sandbox's limit of %d bytes", what, limit);
-		sqlite3_result_error(ctx, msg, -1);
-		sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
-		return;
-	}
 	if (sb->plain == NULL) {
 		rc = sqlite3_open_v2(":memory:", &sb->plain,
 		    SQLITE_OPEN_READWRITE, NULL);
@@ -326,8 +327,10 @@ printf_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			return;
 		}
 		sqlite3_limit(sb->plain, SQLITE_LIMIT_LENGTH, limit);
+		sqlite3_limit(sb->plain, SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+		    sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, -1));
 	}
-	off = (size_t)snprintf(sql, sizeof(sql), "SELECT printf(?1");
+	off = (size_t)snprintf(sql, sizeof(sql), "SELECT %s(?1", name);
 	for (i = 2; i <= argc && i <= 100 && off < sizeof(sql); i++)
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off, ",?%d",
 		    i);
@@ -349,11 +352,83 @@ printf_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_finalize(st);
 }
 
+/*
+ * SECURITY: like, glob, instr, replace and trim compare every byte of one
+ * argument with every byte of another inside one call, where no progress
+ * handler runs (instr of a 20 MB and a 1 MB string: minutes).  Their work,
+ * the product of the two lengths, is charged to the step budget (one step
+ * per CG_QUAD_BYTES_PER_STEP) before they run, and one call may not do
+ * more than CG_QUAD_MAX: both are deterministic.
+ */
+#define CG_QUAD_BYTES_PER_STEP	64
+#define CG_QUAD_MAX		((sqlite3_int64)1 << 28)
+
+static void
+quad_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct cg_bounded *b = sqlite3_user_data(ctx);
+	struct cg_sandbox *sb = b->sb;
+	sqlite3_int64 work;
+	char msg[160];
+
+	if (argc < 2) {
+		plain_call(ctx, sb, b->name, argc, argv);
+		return;
+	}
+	work = (sqlite3_int64)sqlite3_value_bytes(argv[0]) *
+	    (sqlite3_int64)sqlite3_value_bytes(argv[1]);
+	if (work > CG_QUAD_MAX) {
+		(void)snprintf(msg, sizeof(msg), "%s() over the sandbox's "
+		    "limit: %lld bytes compared with %lld bytes", b->name,
+		    (long long)sqlite3_value_bytes(argv[0]),
+		    (long long)sqlite3_value_bytes(argv[1]));
+		sqlite3_result_error(ctx, msg, -1);
+		sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
+		return;
+	}
+	if (sb->budget_armed && !sb->budget_suspended) {
+		sb->steps += (unsigned long long)work / CG_QUAD_BYTES_PER_STEP;
+		if (sb->steps > sb->opts.step_budget && !sb->budget_hit)
+			sb->budget_hit = CG_BUDGET_STEPS;
+		if (sb->budget_hit) {
+			sqlite3_result_error(ctx, "interrupted", -1);
+			sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+			return;
+		}
+	}
+	plain_call(ctx, sb, b->name, argc, argv);
+}
+
+static void
+printf_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct cg_sandbox *sb = sqlite3_user_data(ctx);
+	int limit = sqlite3_limit(sqlite3_context_db_handle(ctx),
+	    SQLITE_LIMIT_LENGTH, -1);
+	const char *what;
+
+	if (argc < 1)
+		return;
+	what = printf_bound(argv, argc, limit);
+	if (what != NULL) {
+		char msg[128];
+
+		(void)snprintf(msg, sizeof(msg), "printf() %s over the "
+		    "sandbox's limit of %d bytes", what, limit);
+		sqlite3_result_error(ctx, msg, -1);
+		sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
+		return;
+	}
+	plain_call(ctx, sb, "printf", argc, argv);
+}
+
 /* Replace printf and format (its other name) with printf_fn. */
 static int
 bound_functions(struct cg_sandbox *sb, struct cg_err *err)
 {
 	static const char *const names[] = { "printf", "format" };
+	static const char *const quad_names[CG_NQUAD] = { "like", "glob",
+		"instr", "replace", "trim", "ltrim", "rtrim" };
 	size_t i;
 	int rc;
 
@@ -364,6 +439,17 @@ bound_functions(struct cg_sandbox *sb, struct cg_err *err)
 		if (rc != SQLITE_OK)
 			return cg_err_set(err, CG_ESQL, "cannot bound %s() in "
 			    "the sandbox: %s", names[i], sqlite3_errstr(rc));
+	}
+	for (i = 0; i < CG_NQUAD; i++) {
+		sb->quad[i].sb = sb;
+		sb->quad[i].name = quad_names[i];
+		rc = sqlite3_create_function(sb->db, quad_names[i], -1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC, &sb->quad[i], quad_fn,
+		    NULL, NULL);
+		if (rc != SQLITE_OK)
+			return cg_err_set(err, CG_ESQL, "cannot bound %s() in "
+			    "the sandbox: %s", quad_names[i],
+			    sqlite3_errstr(rc));
 	}
 	return 0;
 }

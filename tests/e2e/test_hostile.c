@@ -455,6 +455,9 @@ check_case(const struct hcase *c, const char *name)
 	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
 	C(format_bomb, "format_bomb.sql", NULL, NULL, "budget-exceeded",
 	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
+	/* like/glob/instr/replace/trim: the product of two lengths. */
+	C(quad_bomb, "quad_bomb.sql", NULL, NULL, "budget-exceeded",
+	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
 	C(zeroblob, "zeroblob.sql", NULL, NULL, "budget-exceeded",
 	    "a string or blob over the sandbox's limit", NULL, 0, 0)
 	C(randomblob_loop, "randomblob_loop.sql", NULL,
