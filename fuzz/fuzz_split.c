@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cg_sandbox_opts opts = { 64LL * 1024 * 1024, 100u };
+	struct cg_sandbox_opts opts = { 64LL * 1024 * 1024, 100u,
+	    1000000ULL };
 	struct cg_findings out = CG_FINDINGS_INIT;
 	struct cg_source src = { NULL, "migrations/0001_fuzz.sql",
 		(const char *)data, size };
@@ -32,6 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cg_config_init(&cfg);
 	cfg.heap_limit_bytes = opts.heap_limit_bytes;
 	cfg.time_budget_ms = opts.time_budget_ms;
+	cfg.step_budget = opts.step_budget;
 	if (cg_sandbox_open(&sb, &opts, &err) == 0) {
 		(void)cg_replay_history(sb, &src, &out, &err);
 		cg_sandbox_free(sb);

@@ -67,7 +67,12 @@ void cg_sets_free(struct cg_set *v, size_t n);
 
 #define CG_DEFAULT_MAX_FILE_BYTES	((size_t)5 * 1024 * 1024)
 #define CG_DEFAULT_HEAP_BYTES		((long long)256 * 1024 * 1024)
-#define CG_DEFAULT_TIME_BUDGET_MS	2000u
+/* SECURITY: the step budget decides; the clock is a backstop far above
+ * it (docs/security.md: how both were measured). */
+#define CG_DEFAULT_STEP_BUDGET		20000000ULL
+#define CG_STEP_BUDGET_MIN		1000ULL
+#define CG_STEP_BUDGET_MAX		10000000000ULL
+#define CG_DEFAULT_TIME_BUDGET_MS	10000u
 #define CG_MAX_CONFIG_SETS		256	/* [set] sections, as detection */
 
 struct cg_config {
@@ -79,7 +84,8 @@ struct cg_config {
 	size_t max_file_bytes;		/* SECURITY: larger files are refused */
 	long long cache_max_bytes;	/* replay cache folder cap, LRU eviction */
 	long long heap_limit_bytes;	/* SECURITY: SQLite hard heap limit */
-	unsigned time_budget_ms;	/* SECURITY: per migration file */
+	unsigned time_budget_ms;	/* SECURITY: per file, wall-clock backstop */
+	unsigned long long step_budget;	/* SECURITY: VM steps per file */
 	int simulate;			/* run the data-loss simulation (default 1) */
 	struct cg_set *sets;		/* [set NAME] sections, in file order */
 	size_t nsets;
@@ -93,7 +99,7 @@ void cg_config_release(struct cg_config *c);
  *   [cascadeguard] migrations = GLOB (repeatable; the first one replaces
  *   the defaults), target = TARGET (cg_config_parse_target),
  *   foreign-keys = on|off, max-file-size = BYTES[k|M], simulate = on|off,
- *   time-budget-ms = MS, heap-limit = BYTES[k|M]
+ *   step-budget = STEPS, time-budget-ms = MS, heap-limit = BYTES[k|M]
  *   [set NAME] migrations = GLOB (repeatable), target = TARGET (at most
  *   CG_MAX_CONFIG_SETS sections)
  *   [rules] <rule-name> = error|warning|note|off

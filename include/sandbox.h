@@ -14,10 +14,16 @@ struct cg_sandbox;	/* opaque */
 
 struct cg_sandbox_opts {
 	long long heap_limit_bytes;	/* SECURITY: hard heap limit, process-wide */
-	unsigned time_budget_ms;	/* SECURITY: per cg_sandbox_budget_start */
+	unsigned time_budget_ms;	/* SECURITY: wall-clock backstop */
+	unsigned long long step_budget;	/* SECURITY: VM steps per file */
 };
 
-#define CG_SANDBOX_OPTS_INIT { 256LL * 1024 * 1024, 2000u }
+/* Work, not seconds, decides: the step budget; the clock is a backstop. */
+#define CG_SANDBOX_OPTS_INIT { 256LL * 1024 * 1024, 10000u, 20000000ULL }
+
+/* What cg_sandbox_budget_hit reports. */
+#define CG_BUDGET_STEPS	1	/* the step budget ran out */
+#define CG_BUDGET_TIME	2	/* the wall-clock backstop fired */
 
 /* Open a fresh sandbox.  Caller frees with cg_sandbox_free. */
 int cg_sandbox_open(struct cg_sandbox **out,
@@ -49,9 +55,17 @@ void cg_sandbox_set_observer(struct cg_sandbox *sb, cg_sandbox_observer fn,
 const char *cg_sandbox_denial(const struct cg_sandbox *sb);
 void cg_sandbox_clear_denial(struct cg_sandbox *sb);
 
-/* Start the time budget for one file; statements after it may run out. */
+/*
+ * Start the step budget (and the wall-clock backstop) for one file;
+ * statements after it may run out.
+ */
 void cg_sandbox_budget_start(struct cg_sandbox *sb);
-/* 1 when the budget ran out since cg_sandbox_budget_start. */
+/*
+ * 0, or CG_BUDGET_STEPS or CG_BUDGET_TIME when a budget ran out since
+ * cg_sandbox_budget_start.
+ */
 int cg_sandbox_budget_hit(const struct cg_sandbox *sb);
+/* VM steps counted since cg_sandbox_budget_start (the tool's own not). */
+unsigned long long cg_sandbox_steps(const struct cg_sandbox *sb);
 
 #endif

@@ -759,7 +759,8 @@ replay_base(struct cg_sandbox **sbout, struct cg_findings *out,
 		}
 		/* What else decides how the history replays. */
 		rc = cg_buf_printf(&salt, err, "max-file-size %zu time-budget "
-		    "%u heap %lld", cfg->max_file_bytes, cfg->time_budget_ms,
+		    "%u steps %llu heap %lld", cfg->max_file_bytes,
+		    cfg->time_budget_ms, cfg->step_budget,
 		    cfg->heap_limit_bytes);
 		if (rc == 0)
 			rc = cg_cache_keys_init(&keys, salt.data, paths, oids,
@@ -794,6 +795,10 @@ replay_base(struct cg_sandbox **sbout, struct cg_findings *out,
 		free(data);
 		data = NULL;
 	}
+	/* SECURITY: a replay a budget cut short is never cached. */
+	for (i = 0; i < hist.n; i++)
+		if (hist.v[i].rule == CG_RULE_BUDGET_EXCEEDED)
+			use_cache = 0;
 	if (use_cache && from < bs->n) {
 		rc = cg_cache_save(dir.data, &keys, sb, &hist, cfg->cache_max_bytes,
 		    err);
@@ -900,6 +905,7 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 
 	sbo.heap_limit_bytes = cfg->heap_limit_bytes;
 	sbo.time_budget_ms = cfg->time_budget_ms;
+	sbo.step_budget = cfg->step_budget;
 	rc = replay_base(&sb, found, c->r, &bs, cfg, &sbo, c->use_cache, err);
 	if (rc < 0)
 		goto out;
@@ -1507,6 +1513,7 @@ cg_check_graph(struct cg_graph *out, size_t *nreplayed, struct cg_repo *r,
 		;
 	sbo.heap_limit_bytes = cfg.heap_limit_bytes;
 	sbo.time_budget_ms = cfg.time_budget_ms;
+	sbo.step_budget = cfg.step_budget;
 	rc = cache_wanted(&use_cache, r, opts, err);
 	if (rc < 0)
 		goto out;

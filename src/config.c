@@ -48,6 +48,7 @@ cg_config_init(struct cg_config *c)
 	c->cache_max_bytes = (long long)256 * 1024 * 1024;
 	c->heap_limit_bytes = CG_DEFAULT_HEAP_BYTES;
 	c->time_budget_ms = CG_DEFAULT_TIME_BUDGET_MS;
+	c->step_budget = CG_DEFAULT_STEP_BUDGET;
 	c->simulate = 1;
 }
 
@@ -358,6 +359,24 @@ parse_ms(unsigned *out, const char *v)
 }
 
 static int
+parse_steps(unsigned long long *out, const char *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0')
+		return -1;
+	if (n < CG_STEP_BUDGET_MIN || n > CG_STEP_BUDGET_MAX)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
 main_key(struct ini_state *st, const char *name, const char *value)
 {
 	enum cg_target_kind t;
@@ -408,6 +427,12 @@ main_key(struct ini_state *st, const char *name, const char *value)
 		if (parse_ms(&st->next.time_budget_ms, value) < 0)
 			return fail_value(st, name, value,
 			    "1 to 60000 milliseconds");
+		return 1;
+	}
+	if (strcmp(name, "step-budget") == 0) {
+		if (parse_steps(&st->next.step_budget, value) < 0)
+			return fail_value(st, name, value,
+			    "1000 to 10000000000 steps");
 		return 1;
 	}
 	return fail(st, "unknown key", name, "cascadeguard");

@@ -115,13 +115,16 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "ALTER TABLE users ADD COLUMN email TEXT;\n"
 	    "UPDATE users SET email = mail;   -- drop mail in a later deploy" },
 	[CG_RULE_BUDGET_EXCEEDED] = {
-	    "The sandbox stopped a statement that ran out of its time or "
-	    "memory budget.",
+	    "The sandbox stopped a statement that ran out of its step budget "
+	    "(SQLite VM steps per file, the same under any load), its "
+	    "wall-clock backstop, or its memory or length budget; in an "
+	    "already applied file too, whose replay is then not cached.",
 	    "The statement could not be checked; on a large production table "
-	    "it may also run for a very long time.",
+	    "it may also run for a very long time.  A history file cut short "
+	    "leaves the schema unknown, so the check fails closed.",
 	    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)\n"
 	    "SELECT count(*) FROM n;",
-	    "-- bounded work; raise time-budget-ms in .cascadeguard if needed" },
+	    "-- bounded work; raise step-budget in .cascadeguard if needed" },
 	[CG_RULE_FILE_REFUSED] = {
 	    "A migration file that is binary, not UTF-8, larger than the "
 	    "limit, a symbolic link or a submodule.",

@@ -39,7 +39,7 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	[CG_RULE_RENAME] = { "rename", CG_SEV_WARNING,
 	    "a table or column rename breaks code still running during a deploy" },
 	[CG_RULE_BUDGET_EXCEEDED] = { "budget-exceeded", CG_SEV_ERROR,
-	    "the sandbox stopped a statement (time or memory budget)" },
+	    "the sandbox stopped a statement (step, time or memory budget)" },
 	[CG_RULE_FILE_REFUSED] = { "file-refused", CG_SEV_ERROR,
 	    "a migration file is binary, too large, a symlink or a submodule" },
 	[CG_RULE_HISTORY_REPLAY_FAILS] = { "history-replay-fails",

@@ -83,7 +83,7 @@ struct replay {
 enum outcome {
 	RUN_OK,
 	RUN_FAILED,	/* SQLite error: a finding */
-	RUN_TIME,	/* the time budget ran out */
+	RUN_TIME,	/* the step budget or the clock backstop ran out */
 	RUN_MEMORY,	/* the heap limit was hit */
 	RUN_LENGTH	/* a string, blob or row over the sandbox's limit */
 };
@@ -828,9 +828,14 @@ budget_message(char *buf, size_t n, const struct replay *r, enum outcome res)
 {
 	const struct cg_sandbox_opts *o = cg_sandbox_get_opts(r->sb);
 
-	if (res == RUN_TIME)
-		(void)snprintf(buf, n, "statement stopped: the time budget of "
-		    "%u ms per file ran out", o->time_budget_ms);
+	if (res == RUN_TIME && cg_sandbox_budget_hit(r->sb) == CG_BUDGET_TIME)
+		(void)snprintf(buf, n, "statement stopped: the wall-clock "
+		    "backstop of %u ms per file ran out (time-budget-ms)",
+		    o->time_budget_ms);
+	else if (res == RUN_TIME)
+		(void)snprintf(buf, n, "statement stopped: the step budget of "
+		    "%llu SQLite steps per file ran out (step-budget)",
+		    o->step_budget);
 	else if (res == RUN_LENGTH)
 		(void)snprintf(buf, n, "statement stopped: a string or blob "
 		    "over the sandbox's limit of %d bytes",
@@ -924,6 +929,28 @@ history_warn(struct replay *r, const struct one *s, unsigned caret,
 	return rc;
 }
 
+/*
+ * SECURITY: a history file a budget stopped is not the schema production
+ * has: the check fails closed (an error, never a warning-only pass), and
+ * check.c does not cache such a replay.
+ */
+static int
+history_budget(struct replay *r, const struct one *s, enum outcome res,
+    struct cg_err *err)
+{
+	char why[160];
+	struct cg_buf msg = CG_BUF_INIT;
+	int rc;
+
+	budget_message(why, sizeof(why), r, res);
+	rc = cg_buf_printf(&msg, err, "already applied migration cut short, "
+	    "so the schema after it is unknown: %s", why);
+	if (rc == 0)
+		rc = push_at(r, s, CG_RULE_BUDGET_EXCEEDED, 0, msg.data, err);
+	cg_buf_release(&msg);
+	return rc;
+}
+
 int
 cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
     struct cg_findings *out, struct cg_err *err)
@@ -932,7 +959,6 @@ cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
 	struct one s;
 	enum outcome res;
 	char *msg = NULL;
-	char why[160];
 	unsigned caret;
 	int rc;
 
@@ -958,15 +984,13 @@ cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
 		if (rc <= 0)
 			break;
 		if (cg_sandbox_budget_check(sb)) {
-			budget_message(why, sizeof(why), &r, RUN_TIME);
-			rc = history_warn(&r, &s, 0, why, err);
+			rc = history_budget(&r, &s, RUN_TIME, err);
 			break;
 		}
 		if (s.stmt == NULL) {
 			if (s.prep_rc == SQLITE_NOMEM) {
-				budget_message(why, sizeof(why), &r,
-				    RUN_MEMORY);
-				rc = history_warn(&r, &s, 0, why, err);
+				rc = history_budget(&r, &s, RUN_MEMORY, err);
+				break;
 			} else {
 				rc = history_warn(&r, &s, s.error_col, s.error,
 				    err);
@@ -987,10 +1011,8 @@ cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
 		if (res == RUN_FAILED) {
 			rc = history_warn(&r, &s, caret, msg, err);
 		} else if (res != RUN_OK) {
-			budget_message(why, sizeof(why), &r, res);
-			rc = history_warn(&r, &s, 0, why, err);
-			if (res == RUN_TIME)
-				break;
+			rc = history_budget(&r, &s, res, err);
+			break;
 		}
 		free(msg);
 		msg = NULL;

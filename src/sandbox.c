@@ -2,8 +2,9 @@
 /*
  * The locked-down in-memory database that untrusted migrations run in.
  * Every limit on untrusted SQL lives here: database configuration,
- * SQLite's limits, the authorizer's denials, the heap limit and the
- * per-file time budget.
+ * SQLite's limits, the authorizer's denials, the heap limit, the
+ * per-file step budget (with a wall-clock backstop) and the bounds on
+ * SQL functions whose cost an argument sets.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,15 @@
 #define CG_DENIAL_BYTES 256
 #define CG_PROGRESS_OPS 1000	/* VM instructions between budget checks */
 
+#define CG_NQUAD 7	/* functions quad_fn bounds */
+
+struct cg_sandbox;
+
+struct cg_bounded {		/* the user data of quad_fn */
+	struct cg_sandbox *sb;
+	const char *name;
+};
+
 struct cg_sandbox {
 	sqlite3 *db;
 	struct cg_sandbox_opts opts;
@@ -29,9 +39,12 @@ struct cg_sandbox {
 	void *observer_payload;
 	char denial[CG_DENIAL_BYTES];	/* empty when nothing was denied */
 	struct timespec deadline;	/* CLOCK_MONOTONIC */
+	unsigned long long steps;	/* VM steps since the budget started */
 	int budget_armed;		/* cg_sandbox_budget_start was called */
 	int budget_suspended;		/* the tool's own queries run */
-	int budget_hit;
+	int budget_hit;			/* 0 or CG_BUDGET_STEPS/TIME */
+	sqlite3 *plain;			/* runs the real built-ins: plain_call */
+	struct cg_bounded quad[CG_NQUAD];
 };
 
 /*
@@ -200,7 +213,12 @@ deadline_passed(const struct cg_sandbox *sb)
 	return now.tv_nsec >= sb->deadline.tv_nsec;
 }
 
-/* SECURITY: stops a statement that loops (recursive CTE, trigger storm). */
+/*
+ * SECURITY: stops a statement that loops (recursive CTE, trigger storm).
+ * SQLite calls it every CG_PROGRESS_OPS VM steps, a count that depends
+ * only on the SQL and the schema: the step budget gives the same verdict
+ * on an idle and a loaded machine.  The clock is only a backstop.
+ */
 static int
 on_progress(void *payload)
 {
@@ -208,9 +226,230 @@ on_progress(void *payload)
 
 	if (sb->budget_suspended)
 		return 0;
-	if (sb->budget_hit || deadline_passed(sb)) {
-		sb->budget_hit = 1;
+	if (sb->budget_hit)
 		return 1;
+	if (sb->budget_armed) {
+		sb->steps += CG_PROGRESS_OPS;
+		if (sb->steps > sb->opts.step_budget)
+			sb->budget_hit = CG_BUDGET_STEPS;
+	}
+	if (!sb->budget_hit && deadline_passed(sb))
+		sb->budget_hit = CG_BUDGET_TIME;
+	return sb->budget_hit != 0;
+}
+
+/*
+ * SECURITY: printf('%.*c', 2000000000, 'a') repeats a character two
+ * billion times inside one call, where no progress handler runs, even
+ * though the result is over SQLITE_LIMIT_LENGTH and comes out NULL (17 s).
+ * Every width and precision, written in the format or taken by '*' from
+ * an argument, must be within the length limit; then the real printf
+ * runs on a private connection with the same limit.  Other built-ins
+ * whose cost an argument sets (zeroblob, randomblob, replace, substr,
+ * hex, char, group_concat, concat, ...) build their result in one
+ * allocation checked against SQLITE_LIMIT_LENGTH before the work, or
+ * their cost is bounded by the length of their inputs.
+ */
+static const char *
+printf_bound(sqlite3_value **argv, int argc, sqlite3_int64 limit)
+{
+	const unsigned char *f = sqlite3_value_text(argv[0]);
+	sqlite3_int64 n;
+	int arg = 1;
+	int part;
+
+	if (f == NULL)
+		return NULL;
+	while (*f != '\0') {
+		if (*f++ != '%')
+			continue;
+		if (*f == '%') {
+			f++;
+			continue;
+		}
+		while (*f != '\0' && strchr("-+ #0!,", *f) != NULL)
+			f++;
+		/* part 0: the width; part 1: after '.', the precision */
+		for (part = 0; part < 2; part++) {
+			if (part == 1) {
+				if (*f != '.')
+					break;
+				f++;
+			}
+			n = 0;
+			if (*f == '*') {
+				f++;
+				n = arg < argc ? sqlite3_value_int64(argv[arg]) :
+				    0;
+				arg++;
+				if (n < 0)
+					n = n < -limit ? limit + 1 : -n;
+			} else {
+				while (*f >= '0' && *f <= '9') {
+					if (n <= limit)
+						n = n * 10 + (*f - '0');
+					f++;
+				}
+			}
+			if (n > limit)
+				return part == 0 ? "width" : "precision";
+		}
+		/* the conversion itself takes one argument */
+		if (*f != '\0')
+			f++;
+		arg++;
+	}
+	return NULL;
+}
+
+/*
+ * Run the real built-in name on a private connection without the sandbox's
+ * wrappers (with the same length limits) and return its result.
+ */
+static void
+plain_call(sqlite3_context *ctx, struct cg_sandbox *sb, const char *name,
+    int argc, sqlite3_value **argv)
+{
+	sqlite3 *db = sqlite3_context_db_handle(ctx);
+	int limit = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
+	char sql[32 + 4 * 100];
+	sqlite3_stmt *st = NULL;
+	size_t off;
+	int i, rc;
+
+	if (sb->plain == NULL) {
+		rc = sqlite3_open_v2(":memory:", &sb->plain,
+		    SQLITE_OPEN_READWRITE, NULL);
+		if (rc != SQLITE_OK) {
+			(void)sqlite3_close_v2(sb->plain);
+			sb->plain = NULL;
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		sqlite3_limit(sb->plain, SQLITE_LIMIT_LENGTH, limit);
+		sqlite3_limit(sb->plain, SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+		    sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, -1));
+	}
+	off = (size_t)snprintf(sql, sizeof(sql), "SELECT %s(?1", name);
+	for (i = 2; i <= argc && i <= 100 && off < sizeof(sql); i++)
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off, ",?%d",
+		    i);
+	if (off < sizeof(sql))
+		(void)snprintf(sql + off, sizeof(sql) - off, ")");
+	rc = sqlite3_prepare_v2(sb->plain, sql, -1, &st, NULL);
+	for (i = 0; rc == SQLITE_OK && i < argc; i++)
+		rc = sqlite3_bind_value(st, i + 1, argv[i]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sqlite3_result_value(ctx, sqlite3_column_value(st, 0));
+	else if (rc == SQLITE_NOMEM)
+		sqlite3_result_error_nomem(ctx);
+	else if (rc == SQLITE_TOOBIG)
+		sqlite3_result_error_toobig(ctx);
+	else
+		sqlite3_result_error(ctx, sqlite3_errmsg(sb->plain), -1);
+	sqlite3_finalize(st);
+}
+
+/*
+ * SECURITY: like, glob, instr, replace and trim compare every byte of one
+ * argument with every byte of another inside one call, where no progress
+ * handler runs (instr of a 20 MB and a 1 MB string: minutes).  Their work,
+ * the product of the two lengths, is charged to the step budget (one step
+ * per CG_QUAD_BYTES_PER_STEP) before they run, and one call may not do
+ * more than CG_QUAD_MAX: both are deterministic.
+ */
+#define CG_QUAD_BYTES_PER_STEP	64
+#define CG_QUAD_MAX		((sqlite3_int64)1 << 28)
+
+static void
+quad_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct cg_bounded *b = sqlite3_user_data(ctx);
+	struct cg_sandbox *sb = b->sb;
+	sqlite3_int64 work;
+	char msg[160];
+
+	if (argc < 2) {
+		plain_call(ctx, sb, b->name, argc, argv);
+		return;
+	}
+	work = (sqlite3_int64)sqlite3_value_bytes(argv[0]) *
+	    (sqlite3_int64)sqlite3_value_bytes(argv[1]);
+	if (work > CG_QUAD_MAX) {
+		(void)snprintf(msg, sizeof(msg), "%s() over the sandbox's "
+		    "limit: %lld bytes compared with %lld bytes", b->name,
+		    (long long)sqlite3_value_bytes(argv[0]),
+		    (long long)sqlite3_value_bytes(argv[1]));
+		sqlite3_result_error(ctx, msg, -1);
+		sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
+		return;
+	}
+	if (sb->budget_armed && !sb->budget_suspended) {
+		sb->steps += (unsigned long long)work / CG_QUAD_BYTES_PER_STEP;
+		if (sb->steps > sb->opts.step_budget && !sb->budget_hit)
+			sb->budget_hit = CG_BUDGET_STEPS;
+		if (sb->budget_hit) {
+			sqlite3_result_error(ctx, "interrupted", -1);
+			sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+			return;
+		}
+	}
+	plain_call(ctx, sb, b->name, argc, argv);
+}
+
+static void
+printf_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct cg_sandbox *sb = sqlite3_user_data(ctx);
+	int limit = sqlite3_limit(sqlite3_context_db_handle(ctx),
+	    SQLITE_LIMIT_LENGTH, -1);
+	const char *what;
+
+	if (argc < 1)
+		return;
+	what = printf_bound(argv, argc, limit);
+	if (what != NULL) {
+		char msg[128];
+
+		(void)snprintf(msg, sizeof(msg), "printf() %s over the "
+		    "sandbox's limit of %d bytes", what, limit);
+		sqlite3_result_error(ctx, msg, -1);
+		sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
+		return;
+	}
+	plain_call(ctx, sb, "printf", argc, argv);
+}
+
+/* Replace printf and format (its other name) with printf_fn. */
+static int
+bound_functions(struct cg_sandbox *sb, struct cg_err *err)
+{
+	static const char *const names[] = { "printf", "format" };
+	static const char *const quad_names[CG_NQUAD] = { "like", "glob",
+		"instr", "replace", "trim", "ltrim", "rtrim" };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		rc = sqlite3_create_function(sb->db, names[i], -1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC, sb, printf_fn, NULL,
+		    NULL);
+		if (rc != SQLITE_OK)
+			return cg_err_set(err, CG_ESQL, "cannot bound %s() in "
+			    "the sandbox: %s", names[i], sqlite3_errstr(rc));
+	}
+	for (i = 0; i < CG_NQUAD; i++) {
+		sb->quad[i].sb = sb;
+		sb->quad[i].name = quad_names[i];
+		rc = sqlite3_create_function(sb->db, quad_names[i], -1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC, &sb->quad[i], quad_fn,
+		    NULL, NULL);
+		if (rc != SQLITE_OK)
+			return cg_err_set(err, CG_ESQL, "cannot bound %s() in "
+			    "the sandbox: %s", quad_names[i],
+			    sqlite3_errstr(rc));
 	}
 	return 0;
 }
@@ -346,7 +585,11 @@ sandbox_new(struct cg_sandbox **out, const struct cg_sandbox_opts *opts,
 		}
 	}
 
-	/* SECURITY: time budget, checked every CG_PROGRESS_OPS VM steps. */
+	/* SECURITY: no call runs unbounded inside one VM step. */
+	rc = bound_functions(sb, err);
+	if (rc < 0)
+		goto out;
+	/* SECURITY: step budget, counted every CG_PROGRESS_OPS VM steps. */
 	sqlite3_progress_handler(sb->db, CG_PROGRESS_OPS, on_progress, sb);
 	/* SECURITY: ATTACH, file functions and most pragmas are denied. */
 	rc = sqlite3_set_authorizer(sb->db, authorize, sb);
@@ -379,6 +622,7 @@ cg_sandbox_free(struct cg_sandbox *sb)
 	if (sb == NULL)
 		return;
 	(void)sqlite3_close_v2(sb->db);
+	(void)sqlite3_close_v2(sb->plain);
 	free(sb);
 }
 
@@ -432,6 +676,7 @@ cg_sandbox_budget_start(struct cg_sandbox *sb)
 
 	sb->budget_hit = 0;
 	sb->budget_suspended = 0;
+	sb->steps = 0;
 	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0) {
 		now.tv_sec = 0;
 		now.tv_nsec = 0;
@@ -448,6 +693,12 @@ int
 cg_sandbox_budget_hit(const struct cg_sandbox *sb)
 {
 	return sb->budget_hit;
+}
+
+unsigned long long
+cg_sandbox_steps(const struct cg_sandbox *sb)
+{
+	return sb->steps;
 }
 
 sqlite3 *
@@ -471,8 +722,8 @@ cg_sandbox_budget_suspend(struct cg_sandbox *sb, int on)
 int
 cg_sandbox_budget_check(struct cg_sandbox *sb)
 {
-	if (sb->budget_hit || deadline_passed(sb))
-		sb->budget_hit = 1;
+	if (!sb->budget_hit && deadline_passed(sb))
+		sb->budget_hit = CG_BUDGET_TIME;
 	return sb->budget_hit;
 }
 

@@ -20,6 +20,7 @@
 
 #define WALL_LIMIT_MS 20000L		/* without a wrapper (valgrind) */
 #define WRAPPED_WALL_LIMIT_MS 240000L
+#define HARD_TIMEOUT_MS 10000L		/* killed after that (SIGKILL) */
 #define MAXRSS_LIMIT_KIB (400L * 1024)	/* default heap limit: 256 MiB */
 
 /*
@@ -347,7 +348,11 @@ check_case(const struct hcase *c, const char *name)
 	before = snapshot(root);
 	snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 	snprintf(tmp_env, sizeof(tmp_env), "TMPDIR=%s", tmp);
+	/* The hard outer timeout: a case that hangs is killed and fails. */
+	cg_test_hard_timeout_ms = wrapped ? WRAPPED_WALL_LIMIT_MS :
+	    HARD_TIMEOUT_MS;
 	cg_test_run_usage(&r, &u, repo, args, NULL, env);
+	cg_test_hard_timeout_ms = 0;
 	after = snapshot(root);
 	home_after = snapshot(home);
 	tmp_after = snapshot(tmp);
@@ -433,10 +438,26 @@ check_case(const struct hcase *c, const char *name)
 	C(edit, "edit.sql", NULL, NULL, "migration-fails", "edit", "edited",
 	    0, 0)
 	C(endless_cte, "endless_cte.sql", NULL, NULL, "budget-exceeded",
-	    "the time budget of 2000 ms per file ran out", NULL, 0, 0)
-	C(endless_cte_short_budget, "endless_cte.sql", NULL,
-	    "[cascadeguard]\ntime-budget-ms = 200\n", "budget-exceeded",
-	    "the time budget of 200 ms per file ran out", NULL, 0, 1500)
+	    "the step budget of 20000000 SQLite steps per file ran out",
+	    NULL, 0, 0)
+	C(endless_cte_small_step_budget, "endless_cte.sql", NULL,
+	    "[cascadeguard]\nstep-budget = 100000\n", "budget-exceeded",
+	    "the step budget of 100000 SQLite steps per file ran out", NULL,
+	    0, 1500)
+	/* The backstop: a huge step budget, so only the clock stops it. */
+	C(endless_cte_short_backstop, "endless_cte.sql", NULL,
+	    "[cascadeguard]\nstep-budget = 10000000000\n"
+	    "time-budget-ms = 200\n", "budget-exceeded",
+	    "the wall-clock backstop of 200 ms per file ran out", NULL, 0,
+	    1500)
+	/* One call that ran 17 s on main: stopped before it runs. */
+	C(printf_bomb, "printf_bomb.sql", NULL, NULL, "budget-exceeded",
+	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
+	C(format_bomb, "format_bomb.sql", NULL, NULL, "budget-exceeded",
+	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
+	/* like/glob/instr/replace/trim: the product of two lengths. */
+	C(quad_bomb, "quad_bomb.sql", NULL, NULL, "budget-exceeded",
+	    "a string or blob over the sandbox's limit", NULL, 0, 1000)
 	C(zeroblob, "zeroblob.sql", NULL, NULL, "budget-exceeded",
 	    "a string or blob over the sandbox's limit", NULL, 0, 0)
 	C(randomblob_loop, "randomblob_loop.sql", NULL,
@@ -540,4 +561,49 @@ Test(hostile, check_range_never_writes_to_the_repository)
 	cr_assert_neq(access(home_env, F_OK), 0, "%s was created", home_env);
 	free(before);
 	free(after);
+}
+
+/*
+ * A history file the step budget stops: the check fails closed (an
+ * error naming the file and the budget, exit 1), cold and warm alike,
+ * and no replay is cached for it.
+ */
+Test(hostile, history_cut_by_the_step_budget_fails_closed_uncached)
+{
+	const char *args[] = { "check-range", "main..push", NULL };
+	char cache[4200], cmd[4400];
+	struct cg_run cold, warm;
+
+	cg_test_write(repo, "migrations/0001_init.sql",
+	    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT);\n");
+	copy_case("endless_cte.sql", "migrations/0002_loop.sql");
+	cr_assert_eq(cg_test_sh(repo, "git add -A && git commit -qm init && "
+	    "git checkout -qb push"), 0);
+	cg_test_write(repo, "migrations/0003_more.sql",
+	    "CREATE TABLE more (a);\n");
+	cr_assert_eq(cg_test_sh(repo, "git add -A && git commit -qm more"), 0);
+
+	cg_test_hard_timeout_ms = UNDER_VALGRIND() ? WRAPPED_WALL_LIMIT_MS :
+	    HARD_TIMEOUT_MS;
+	cg_test_run(&cold, repo, args, NULL, NULL);
+	cg_test_run(&warm, repo, args, NULL, NULL);
+	cg_test_hard_timeout_ms = 0;
+	cr_assert_eq(cold.code, 1, "cold: exit %d\n%.4000s%.4000s", cold.code,
+	    cold.out, cold.err);
+	cr_assert_not_null(strstr(cold.out, "migrations/0002_loop.sql"),
+	    "%.4000s", cold.out);
+	cr_assert_not_null(strstr(cold.out, "error[budget-exceeded]: already "
+	    "applied migration cut short"), "%.4000s", cold.out);
+	cr_assert_not_null(strstr(cold.out, "the step budget of 20000000 "
+	    "SQLite steps per file ran out"), "%.4000s", cold.out);
+	cr_assert_eq(warm.code, cold.code, "warm: exit %d\n%.4000s", warm.code,
+	    warm.out);
+	cr_assert_str_eq(warm.out, cold.out);
+	snprintf(cache, sizeof(cache), "%s/.git/cascadeguard/cache", repo);
+	snprintf(cmd, sizeof(cmd), "! ls '%s' 2>/dev/null | grep -q '\\.db$'",
+	    cache);
+	cr_assert_eq(cg_test_sh(repo, "%s", cmd), 0, "a replay was cached in "
+	    "%s", cache);
+	cg_run_release(&cold);
+	cg_run_release(&warm);
 }

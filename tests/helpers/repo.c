@@ -208,6 +208,8 @@ sets_home(const char *const *env)
 	return 0;
 }
 
+long cg_test_hard_timeout_ms;
+
 /* cg_test_run; when u is not NULL, also the child's usage. */
 static void
 run_child(struct cg_run *r, struct cg_run_usage *u, const char *dir,
@@ -215,6 +217,7 @@ run_child(struct cg_run *r, struct cg_run_usage *u, const char *dir,
 {
 	struct timespec t0, t1;
 	struct rusage ru;
+	int killed = 0;
 	int st;
 	const char *bin = getenv("CG_BIN");
 	const char *wrapper = getenv("CG_BIN_WRAPPER");
@@ -292,9 +295,29 @@ run_child(struct cg_run *r, struct cg_run_usage *u, const char *dir,
 	pfd[1].fd = perr[0];
 	pfd[2].fd = pin[1];
 	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		int wait_ms = -1;
+
 		pfd[0].events = pfd[1].events = POLLIN;
 		pfd[2].events = POLLOUT;
-		if (poll(pfd, 3, -1) < 0) {
+		if (cg_test_hard_timeout_ms > 0 && !killed) {
+			struct timespec now;
+			long spent;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			spent = (long)(now.tv_sec - t0.tv_sec) * 1000 +
+			    (now.tv_nsec - t0.tv_nsec) / 1000000;
+			if (spent >= cg_test_hard_timeout_ms) {
+				/* The outer timeout: a hang is a failure. */
+				(void)kill(pid, SIGKILL);
+				killed = 1;
+			} else {
+				wait_ms = (int)(cg_test_hard_timeout_ms - spent);
+			}
+		}
+		k = poll(pfd, 3, wait_ms);
+		if (k == 0)
+			continue;
+		if (k < 0) {
 			if (errno == EINTR)
 				continue;
 			cr_assert_fail("poll: %s", strerror(errno));

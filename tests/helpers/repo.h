@@ -61,6 +61,13 @@ void cg_test_run_usage(struct cg_run *r, struct cg_run_usage *u,
     const char *dir, const char *const *args, const char *in,
     const char *const *extra_env);
 
+/*
+ * When > 0, a child still running that many ms after its spawn is killed
+ * (SIGKILL: its code is 137), so a hang fails the test instead of
+ * holding it.
+ */
+extern long cg_test_hard_timeout_ms;
+
 /* Count occurrences of needle in hay. */
 size_t cg_test_count(const char *hay, const char *needle);
 

@@ -646,6 +646,7 @@ Test(replay, time_budget_stops_the_file)
 
 	cg_sandbox_free(sb);
 	opts.time_budget_ms = 300;
+	opts.step_budget = 10000000000ULL;	/* only the clock stops it */
 	cg_assert_ok(cg_sandbox_open(&sb, &opts, &err), &err);
 	check("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c)\n"
 	    "  SELECT count(*) FROM c;\n"
@@ -654,8 +655,8 @@ Test(replay, time_budget_stops_the_file)
 	cr_assert_eq(fs.n, 1);
 	f = nth(CG_RULE_BUDGET_EXCEEDED, 0);
 	cr_assert_eq(f->line, 1);
-	cr_assert_str_eq(f->message, "statement stopped: the time budget of "
-	    "300 ms per file ran out");
+	cr_assert_str_eq(f->message, "statement stopped: the wall-clock "
+	    "backstop of 300 ms per file ran out (time-budget-ms)");
 	cr_assert_not(table_exists("b"));
 	/* The next file has a fresh budget. */
 	cg_findings_release(&fs);
@@ -683,4 +684,29 @@ Test(replay, text_is_not_read_past_len)
 	cg_assert_ok(cg_replay_check(sb, &cfg, &src, &fs, &err), &err);
 	cr_assert(table_exists("a"));
 	cr_assert_not(table_exists("b"));
+}
+
+/* The step budget stops the file, at the same count on every run. */
+Test(replay, step_budget_stops_the_file_deterministically)
+{
+	struct cg_sandbox_opts opts = CG_SANDBOX_OPTS_INIT;
+	struct cg_err err = CG_ERR_INIT;
+	const struct cg_finding *f;
+	unsigned long long steps;
+
+	cg_sandbox_free(sb);
+	opts.step_budget = 100000;
+	cg_assert_ok(cg_sandbox_open(&sb, &opts, &err), &err);
+	check("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c)\n"
+	    "  SELECT count(*) FROM c;\n");
+	cr_assert_eq(fs.n, 1);
+	f = nth(CG_RULE_BUDGET_EXCEEDED, 0);
+	cr_assert_str_eq(f->message, "statement stopped: the step budget of "
+	    "100000 SQLite steps per file ran out (step-budget)");
+	steps = cg_sandbox_steps(sb);
+	cr_assert_eq(steps, 101000ULL);
+	cg_findings_release(&fs);
+	check("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c)\n"
+	    "  SELECT count(*) FROM c;\n");
+	cr_assert_eq(cg_sandbox_steps(sb), steps);
 }
