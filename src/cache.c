@@ -5,6 +5,12 @@
  * the history warnings, the serialized database and a checksum, so a
  * truncated or corrupt file is ignored and rebuilt.  Writes go to a
  * temporary file renamed into place, so concurrent pushes are safe.
+ *
+ * SECURITY: anyone with write access to the repository can put anything
+ * at a cache path.  Every file here is opened with O_NOFOLLOW and
+ * O_NONBLOCK (a FIFO must not block the hook) and used only when fstat
+ * on the open descriptor says it is a regular file; anything else is
+ * ignored, and a write replaces it by rename (docs/security.md).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +37,29 @@
 #define CACHE_MAGIC "CGCACHE2"	/* 2: the checksum is sum64 */
 #define CACHE_NULL_LEN UINT64_MAX
 #define CACHE_MAX_FILE_BYTES ((uint64_t)1 << 31)	/* SECURITY: bound reads */
+#define CACHE_OPEN_READ (O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+#define CACHE_OPEN_NEW (O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | \
+	O_NONBLOCK)
+
+/*
+ * A new temporary file at path, or -1: O_EXCL refuses anything already
+ * there, and the fstat is the same check as for reading, kept anyway.
+ */
+static int
+open_new(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, CACHE_OPEN_NEW, 0666);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 static uint64_t
 fnv1a(uint64_t h, const void *data, size_t n)
@@ -348,7 +377,7 @@ map_file(unsigned char **data, size_t *len, const char *path)
 	int fd;
 
 	*data = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, CACHE_OPEN_READ);
 	if (fd < 0)
 		return 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 16 ||
@@ -452,7 +481,8 @@ cg_cache_load(size_t *nfiles, struct cg_sandbox **sb, const char *dir,
 			break;
 		if (rc == 1) {
 			/* Least recently used eviction reads the mtime. */
-			(void)utimes(path.data, NULL);
+			(void)utimensat(AT_FDCWD, path.data, NULL,
+			    AT_SYMLINK_NOFOLLOW);
 			*nfiles = i + 1;
 			rc = 0;
 			break;
@@ -569,6 +599,22 @@ make_dirs(const char *dir)
 	return 0;
 }
 
+/*
+ * Rename tmp over dst.  rename replaces a FIFO, socket, device node or
+ * symlink at dst; an empty folder there is removed first; a folder with
+ * contents stays (the cache then is not used for that key).
+ */
+static void
+replace_file(const char *tmp, const char *dst)
+{
+	if (rename(tmp, dst) == 0)
+		return;
+	if ((errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST) &&
+	    rmdir(dst) == 0 && rename(tmp, dst) == 0)
+		return;
+	(void)unlink(tmp);
+}
+
 /* 1 when all n bytes were written. */
 static int
 write_all(int fd, const void *data, size_t n)
@@ -638,8 +684,7 @@ cg_cache_save(const char *dir, const struct cg_cache_keys *k,
 		goto out;
 	if (make_dirs(dir) < 0)
 		goto out;
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0666);
+	fd = open_new(tmp.data);
 	if (fd < 0)
 		goto out;
 	ok = write_all(fd, b.data, b.len) && write_all(fd, img, imglen) &&
@@ -650,8 +695,7 @@ cg_cache_save(const char *dir, const struct cg_cache_keys *k,
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp.data, dst.data) < 0)
-		(void)unlink(tmp.data);
+	replace_file(tmp.data, dst.data);
 	evict(dir, max_bytes);
 out:
 	if (fd >= 0)
@@ -706,7 +750,7 @@ cg_cache_treeset_load(struct cg_treeset *s, const char *dir, const char *tag,
 	if (snprintf(path, sizeof(path), "%s/trees-%s", dir, tag) >=
 	    (int)sizeof(path))
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, CACHE_OPEN_READ);
 	if (fd < 0)
 		return 0;
 	if (fstat(fd, &stt) < 0 || !S_ISREG(stt.st_mode) ||
@@ -792,8 +836,7 @@ cg_cache_treeset_save(struct cg_treeset *s, const char *dir, const char *tag,
 		rc = cg_buf_printf(&dst, err, "%s/trees-%s", dir, tag);
 	if (rc < 0 || make_dirs(dir) < 0)
 		goto out;
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0666);
+	fd = open_new(tmp.data);
 	if (fd < 0)
 		goto out;
 	le64_put(sum, sum64(all, n * CG_TREE_ID_BYTES));
@@ -804,8 +847,7 @@ cg_cache_treeset_save(struct cg_treeset *s, const char *dir, const char *tag,
 		(void)unlink(tmp.data);
 		goto out;
 	}
-	if (rename(tmp.data, dst.data) < 0)
-		(void)unlink(tmp.data);
+	replace_file(tmp.data, dst.data);
 out:
 	free(all);
 	cg_buf_release(&tmp);

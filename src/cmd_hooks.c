@@ -9,11 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -156,7 +159,18 @@ struct policy {
 	int trust_repo_config;		/* cascadeguard.trustRepoConfig */
 	int on_error_allow;		/* cascadeguard.onError=allow */
 	int allow_push_option;		/* cascadeguard.allowPushOption */
+	long timeout_ms;		/* cascadeguard.timeout; 0: none */
 };
+
+/*
+ * The whole run's deadline (cascadeguard.timeout, seconds, decimals
+ * allowed).  The default stays under GitHub Enterprise's 5 s for all
+ * pre-receive hooks together, leaving a second for git and other hooks,
+ * and well above a cold check of a 300-file history under load (about
+ * 2.3 s): docs/hooks.md.
+ */
+#define CG_HOOK_TIMEOUT_DEFAULT_MS 4000L
+#define CG_HOOK_TIMEOUT_MAX_S 86400.0
 
 static void
 policy_release(struct policy *p)
@@ -172,8 +186,29 @@ policy_load(struct policy *p, struct cg_check_opts *opts, struct cg_repo *r,
     struct cg_err *err)
 {
 	char *on_error = NULL;
+	char *timeout = NULL;
+	char *end = NULL;
+	double sec;
 	int rc;
 
+	p->timeout_ms = CG_HOOK_TIMEOUT_DEFAULT_MS;
+	rc = cg_repo_config_get(&timeout, r, "cascadeguard.timeout", err);
+	if (rc < 0)
+		goto out;
+	if (timeout != NULL) {
+		errno = 0;
+		sec = strtod(timeout, &end);
+		if (errno != 0 || end == timeout || *end != '\0' ||
+		    !isfinite(sec) || sec < 0 || sec > CG_HOOK_TIMEOUT_MAX_S) {
+			rc = cg_err_set(err, CG_EINPUT, "git config "
+			    "cascadeguard.timeout must be a number of seconds "
+			    "(0 for none), not '%.64s'", timeout);
+			goto out;
+		}
+		p->timeout_ms = (long)(sec * 1000.0);
+		if ((double)p->timeout_ms < sec * 1000.0)
+			p->timeout_ms++;	/* round up: 0.0001 is not 0 */
+	}
 	rc = cg_repo_config_get(&on_error, r, "cascadeguard.onError", err);
 	if (rc < 0)
 		goto out;
@@ -218,6 +253,7 @@ policy_load(struct policy *p, struct cg_check_opts *opts, struct cg_repo *r,
 	opts->repo_no_lowering = 1;
 out:
 	free(on_error);
+	free(timeout);
 	return rc;
 }
 
@@ -521,6 +557,109 @@ say(const char *gl_prefix, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * SECURITY: the whole-run deadline.  When it passes, whatever the tool
+ * is doing (one long SQLite call, a huge tree walk), SIGALRM's handler
+ * says so and ends the process: a rejection, or with onError=allow an
+ * acceptance with a warning, unless a ref checked before already had an
+ * error finding.  Only async-signal-safe calls below; the state is set
+ * by the loop over refs.  Cache writes are temp file + rename, so an end
+ * mid-write leaves at most a stale temp file (cleared by eviction).
+ */
+static struct {
+	const char *volatile ref;	/* being checked; NULL: between refs */
+	volatile sig_atomic_t nerrors;	/* error findings before it */
+	volatile sig_atomic_t allow;	/* cascadeguard.onError=allow */
+	const char *gl_prefix;
+	char limit[32];			/* "4s", as configured */
+} deadline;
+
+static void
+say_raw(const char *s)
+{
+	size_t n = strlen(s);
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(STDOUT_FILENO, s, n);
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+on_deadline(int sig)
+{
+	const char *ref = deadline.ref;
+	int reject = !deadline.allow || deadline.nerrors > 0;
+
+	(void)sig;
+	say_raw(deadline.gl_prefix);
+	say_raw(reject ? "cascadeguard: push rejected: the deadline "
+	    "(cascadeguard.timeout=" : "cascadeguard: warning: the deadline "
+	    "(cascadeguard.timeout=");
+	say_raw(deadline.limit);
+	say_raw(") was reached");
+	if (ref != NULL) {
+		say_raw(" while checking ");
+		say_raw(ref);
+	}
+	if (!reject)
+		say_raw("; the refs not yet checked are let through "
+		    "(cascadeguard.onError=allow)\n");
+	else if (deadline.nerrors > 0)
+		say_raw("; a ref checked before it has error findings\n");
+	else
+		say_raw("; it and the refs after it were not checked "
+		    "(cascadeguard.onError=reject)\n");
+	_exit(reject ? (deadline.nerrors > 0 ? CG_EXIT_FINDINGS :
+	    CG_EXIT_ERROR) : CG_EXIT_CLEAN);
+}
+
+/* Arm the deadline: timeout_ms after start (CLOCK_MONOTONIC). */
+static void
+deadline_arm(const struct policy *pol, const struct timespec *start,
+    const char *gl_prefix)
+{
+	struct itimerval it;
+	struct sigaction sa;
+	struct timespec now;
+	long long left;
+
+	if (pol->timeout_ms <= 0)
+		return;
+	deadline.gl_prefix = gl_prefix;
+	deadline.allow = pol->on_error_allow;
+	(void)snprintf(deadline.limit, sizeof(deadline.limit), "%ld.%03lds",
+	    pol->timeout_ms / 1000, pol->timeout_ms % 1000);
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		now = *start;
+	left = (long long)pol->timeout_ms -
+	    ((long long)(now.tv_sec - start->tv_sec) * 1000 +
+	    (now.tv_nsec - start->tv_nsec) / 1000000);
+	if (left < 1)
+		left = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_deadline;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)(left / 1000);
+	it.it_value.tv_usec = (suseconds_t)(left % 1000) * 1000;
+	(void)setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+deadline_disarm(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	(void)setitimer(ITIMER_REAL, &it, NULL);
+}
+
 int
 cmd_pre_receive(int argc, char **argv, struct cg_err *err)
 {
@@ -534,12 +673,15 @@ cmd_pre_receive(int argc, char **argv, struct cg_err *err)
 	const char *gl = getenv("GL_ID");
 	const char *gl_prefix = gl != NULL && gl[0] != '\0' ?
 	    "GL-HOOK-ERR: " : "";
+	struct timespec start;
 	int code = CG_EXIT_ERROR;
 	int help = 0;
 	size_t i;
 	int rc;
 
 	memset(&st, 0, sizeof(st));
+	if (clock_gettime(CLOCK_MONOTONIC, &start) != 0)
+		memset(&start, 0, sizeof(start));
 	rc = parse_simple(argc, argv, &repo_path, NULL, &help, err);
 	if (rc < 0)
 		goto out;
@@ -597,13 +739,17 @@ cmd_pre_receive(int argc, char **argv, struct cg_err *err)
 	else
 		st.override_ok = st.ovr.rules.n > 0;
 
+	deadline_arm(&st.pol, &start, gl_prefix);
 	for (i = 0; i < ups.n; i++) {
 		const struct cg_ref_update *u = &ups.v[i];
 
 		if (u->deleted || !cg_prereceive_ref_wanted(u->ref,
 		    &st.pol.refs))
 			continue;
+		deadline.nerrors = st.nerrors > 0;
+		deadline.ref = u->ref;
 		rc = check_ref(&st, repo, u, &opts, &terr);
+		deadline.ref = NULL;
 		if (rc < 0) {
 			st.nfailed++;
 			(void)cg_buf_puts(&st.body, "cascadeguard: ", NULL);
@@ -616,6 +762,7 @@ cmd_pre_receive(int argc, char **argv, struct cg_err *err)
 			terr.msg[0] = '\0';
 		}
 	}
+	deadline_disarm();
 
 	if (st.nerrors > 0 || (st.nfailed > 0 && !st.pol.on_error_allow)) {
 		if (st.nerrors > 0)

@@ -35,6 +35,10 @@ install_hook(const char *srv)
 	    "\"$@\"\n", wrap != NULL ? wrap : "", bin);
 	cg_test_write(dir, rel, text);
 	cr_assert_eq(cg_test_sh(dir, "chmod +x '%s'", rel), 0);
+	/* valgrind is ~50 times slower: no whole-run deadline under it */
+	if (wrap != NULL && wrap[0] != '\0')
+		cr_assert_eq(cg_test_sh(dir, "git -C '%s' config "
+		    "cascadeguard.timeout 0", srv), 0);
 }
 
 static void
@@ -686,4 +690,142 @@ Test(pre_receive, wrangler_sets_are_checked_and_named)
 	free(out);
 	free(tip);
 	free(old);
+}
+
+/*
+ * The whole-run deadline: a legal migration that takes far longer than a
+ * tiny cascadeguard.timeout is not waited for.  Rejected with the
+ * deadline named (ref not moved), or with onError=allow let through.
+ */
+Test(pre_receive, deadline_rejects_or_with_on_error_allow_lets_through)
+{
+	char *old = rev(SRV, "refs/heads/main");
+	char *tip, *now, *out;
+
+	/* ~0.5 s of rows, far below the per-file budget */
+	cg_test_write(dir, "work/migrations/0003_slow.sql",
+	    "CREATE TABLE numbers (n INTEGER PRIMARY KEY, sq INTEGER);\n"
+	    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+	    "FROM c WHERE x < 300000)\n"
+	    "INSERT INTO numbers SELECT x, x * x FROM c;\n");
+	cr_assert_eq(cg_test_sh(dir, "cd work && git add -A && "
+	    "git commit -qm slow"), 0);
+	tip = rev("work", "HEAD");
+	cr_assert_eq(cg_test_sh(dir, "git -C " SRV " config "
+	    "cascadeguard.timeout 0.05"), 0);
+	cr_assert_neq(push("origin main"), 0);
+	assert_rejected(SRV, "refs/heads/main", old, tip);
+	out = slurp("push.out");
+	cr_assert(strstr(out, "the deadline (cascadeguard.timeout=0.050s) "
+	    "was reached while checking refs/heads/main") != NULL, "%s", out);
+	free(out);
+	/* a bad timeout is a configuration error, not a pass */
+	cr_assert_eq(cg_test_sh(dir, "git -C " SRV " config "
+	    "cascadeguard.timeout soon"), 0);
+	cr_assert_neq(push("origin main"), 0);
+	assert_rejected(SRV, "refs/heads/main", old, tip);
+	cr_assert_eq(cg_test_sh(dir, "git -C " SRV " config "
+	    "cascadeguard.timeout 0.05 && git -C " SRV " config "
+	    "cascadeguard.onError allow"), 0);
+	push_ok("origin main");
+	now = rev(SRV, "refs/heads/main");
+	cr_assert_str_eq(now, tip);
+	out = slurp("push.out");
+	cr_assert(strstr(out, "warning: the deadline") != NULL, "%s", out);
+	free(out);
+	free(now);
+	free(tip);
+	free(old);
+}
+
+/* A ref with an error finding before the deadline: rejected even so. */
+Test(pre_receive, deadline_with_on_error_allow_keeps_earlier_errors)
+{
+	char *out;
+
+	cr_assert_eq(cg_test_sh(dir, "cd work && git checkout -qb bad && "
+	    "cp '%s' migrations/0003_rebuild_projects.sql && git add -A && "
+	    "git commit -qm bad && git checkout -q main && "
+	    "git checkout -qb slow && printf '%%s\\n' "
+	    "'CREATE TABLE numbers (n INTEGER PRIMARY KEY);' "
+	    "'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+	    "WHERE x < 2000000) INSERT INTO numbers SELECT x FROM c;' "
+	    ">migrations/0003_slow.sql && git add -A && git commit -qm slow",
+	    cg_test_src("examples/incident/0003_rebuild_projects.sql")), 0);
+	/* refs arrive in the order pushed: bad first, then the slow one */
+	cr_assert_eq(cg_test_sh(dir, "git -C " SRV " config "
+	    "cascadeguard.onError allow && git -C " SRV " config "
+	    "cascadeguard.timeout 0.5"), 0);
+	cr_assert_neq(push("origin bad slow"), 0);
+	out = slurp("push.out");
+	cr_assert(strstr(out, "push rejected") != NULL, "%s", out);
+	free(out);
+	out = rev(SRV, "refs/heads/slow");
+	cr_assert_str_eq(out, "");
+	free(out);
+}
+
+/*
+ * Concurrent pushes into one bare repository with a cold cache: six real
+ * pushes at once, to six refs, half safe and half bad.  Every verdict is
+ * right, and the cache they leave gives what --no-cache gives.
+ */
+Test(pre_receive, concurrent_pushes_with_a_cold_cache)
+{
+	char *got, *want;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		cr_assert_eq(cg_test_sh(dir, "cd work && git checkout -q main "
+		    "&& git checkout -qb r%d && cp '%s' migrations/0003_r%d.sql "
+		    "&& git add -A && git commit -qm r%d", i, cg_test_src(
+		    i % 2 ? "examples/incident/0003_rebuild_projects.sql" :
+		    "examples/incident/0003_add_columns.sql"), i, i), 0);
+	cr_assert_eq(cg_test_sh(dir, "rm -rf " SRV "/cascadeguard"), 0);
+	cr_assert_eq(cg_test_sh(dir, "cd work && for i in 0 1 2 3 4 5; do "
+	    "(git push origin r$i >../push$i.out 2>&1; echo $? >../rc$i) & "
+	    "done; wait"), 0);
+	for (i = 0; i < 6; i++) {
+		char name[32], ref[32];
+
+		snprintf(name, sizeof(name), "rc%d", i);
+		got = slurp(name);
+		snprintf(name, sizeof(name), "push%d.out", i);
+		want = slurp(name);
+		cr_assert_str_eq(got, i % 2 ? "1\n" : "0\n", "r%d: %s", i,
+		    want);
+		if (i % 2)
+			cr_assert(strstr(want, "cascade-drop") != NULL, "%s",
+			    want);
+		free(want);
+		free(got);
+		snprintf(ref, sizeof(ref), "refs/heads/r%d", i);
+		got = rev(SRV, ref);
+		want = rev("work", ref);
+		cr_assert_str_eq(got, i % 2 ? "" : want, "r%d", i);
+		free(got);
+		free(want);
+	}
+	/* what the racing writers cached gives the --no-cache verdicts */
+	cr_assert_eq(cg_test_sh(dir, "test -d " SRV "/cascadeguard/cache"),
+	    0);
+	for (i = 0; i < 6; i++) {
+		char a[32];
+
+		cr_assert_eq(cg_test_sh(dir, "cd work && git push origin r%d "
+		    ">../push.out 2>&1", i), i % 2, "r%d, warm", i);
+		if (i % 2)
+			continue;
+		cr_assert_eq(cg_test_sh(dir, "for c in --no-cache ''; do "
+		    "'%s' -C " SRV " check-range $c main..r%d; echo $?; "
+		    "done >check.out 2>&1", getenv("CG_BIN"), i), 0);
+		got = slurp("check.out");
+		snprintf(a, sizeof(a), "%zu", strlen(got) / 2);
+		want = strdup(got + strlen(got) / 2);
+		got[strlen(got) / 2] = '\0';
+		cr_assert_str_eq(got, want, "r%d: cache and --no-cache differ "
+		    "(%s)", i, a);
+		free(got);
+		free(want);
+	}
 }
