@@ -547,6 +547,23 @@ version_of(const char *path, size_t *len)
 	return name;
 }
 
+/*
+ * 1 when the runner records applied migrations by their version number,
+ * so two files with one version clash (docs/runners.md): sqlx and
+ * golang-migrate, plain runners, whose bookkeeping we do not know, and
+ * any set whose runner nobody named or detected (the d1 default of a
+ * bare folder is a guess).  wrangler records file names, drizzle follows
+ * its journal and prisma records directory names: both files run.
+ */
+static int
+keys_by_version(enum cg_target_kind t, int known)
+{
+	if (!known)
+		return 1;
+	return t == CG_TARGET_SQLX || t == CG_TARGET_GOLANG_MIGRATE ||
+	    t == CG_TARGET_SQLITE;
+}
+
 /* New files whose version an existing or earlier new file already has. */
 static int
 report_duplicates(struct cg_findings *out, const struct side_files *base,
@@ -812,7 +829,9 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	    report_out_of_order(found, &bs, &ts, cfg->target, err);
 	if (rc < 0)
 		goto out;
-	rc = c->tip_all != NULL ? 0 : report_duplicates(found, &bs, &ts, err);
+	rc = c->tip_all != NULL || !keys_by_version(cfg->target,
+	    set->target_set || cfg->target_set) ? 0 :
+	    report_duplicates(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
 	if (cfg->target == CG_TARGET_D1 && c->tip_all == NULL) {

@@ -95,9 +95,13 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "migrations/0005_fix.sql" },
 	[CG_RULE_DUPLICATE_VERSION] = {
 	    "Two migrations share a version number (usually two branches "
-	    "merged, each adding its own 0004).",
-	    "Runners order or skip them differently; one of them may never "
-	    "run.",
+	    "merged, each adding its own 0004), under a runner that keys "
+	    "migrations by version: sqlx, golang-migrate and the plain "
+	    "sqlite target.  Not for d1 (wrangler records file names and "
+	    "runs both, in name order), drizzle and libsql (the journal "
+	    "decides) or prisma (it records directory names).",
+	    "sqlx fails on its _sqlx_migrations key and golang-migrate "
+	    "refuses the folder; a custom runner may skip one silently.",
 	    "migrations/0004_tags.sql\nmigrations/0004_labels.sql",
 	    "migrations/0004_tags.sql\nmigrations/0005_labels.sql" },
 	[CG_RULE_DROP_COLUMN] = {

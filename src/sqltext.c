@@ -190,3 +190,29 @@ cg_tok_is(const char *sql, struct cg_tok tok, const char *kw)
 	}
 	return 1;
 }
+
+int
+cg_sql_same_tokens(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct cg_tok ta, tb;
+	size_t pa = 0, pb = 0, enda = 0, endb = 0;
+	int prev_punct = 0;
+
+	for (;;) {
+		ta = cg_sql_next_token(a, alen, &pa);
+		tb = cg_sql_next_token(b, blen, &pb);
+		if (ta.kind != tb.kind || ta.len != tb.len)
+			return 0;
+		if (ta.kind == CG_TOK_END)
+			return 1;
+		if (memcmp(a + ta.off, b + tb.off, ta.len) != 0)
+			return 0;
+		/* "<=" is one operator to SQLite, "< =" two */
+		if (prev_punct && ta.kind == CG_TOK_PUNCT &&
+		    (ta.off == enda) != (tb.off == endb))
+			return 0;
+		prev_punct = ta.kind == CG_TOK_PUNCT;
+		enda = pa;
+		endb = pb;
+	}
+}
