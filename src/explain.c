@@ -77,10 +77,17 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "ALTER TABLE projects ADD COLUMN archived INTEGER;" },
 	[CG_RULE_APPLIED_MIGRATION_CHANGED] = {
 	    "A migration that the base already has was edited, deleted or "
-	    "renamed.",
+	    "renamed.  An edit that leaves SQLite's tokens as they were "
+	    "(only comments or whitespace changed; string literals count) "
+	    "is a note for d1, drizzle, libsql, golang-migrate and sqlite, "
+	    "which never read an applied file again, and stays an error "
+	    "for sqlx and prisma, which checksum it.",
 	    "Production ran the old text and will never run the new one; new "
 	    "databases get a different schema from production's, and "
-	    "tools that record applied names run a renamed file again.",
+	    "tools that record applied names run a renamed file again.  "
+	    "sqlx stores a SHA-384 checksum of the file's bytes and "
+	    "'sqlx migrate run' refuses a changed one; prisma stores a "
+	    "SHA-256 checksum and 'prisma migrate dev' asks to reset.",
 	    "git mv migrations/0002_users.sql migrations/0002_accounts.sql",
 	    "-- leave 0002 alone and add migrations/0005_accounts.sql" },
 	[CG_RULE_OUT_OF_ORDER] = {
