@@ -41,9 +41,9 @@ int cg_tok_is(const char *sql, struct cg_tok tok, const char *kw);
 /*
  * 1 when a and b hold the same tokens, byte for byte, so that they differ
  * only in comments and whitespace (string literals and identifiers are
- * compared exactly, keywords too: case counts).  Two operator bytes kept
- * apart by a blank in one text and joined in the other ("< =", "<=")
- * differ.
+ * compared exactly, keywords too: case counts).  Two bytes that SQLite
+ * reads as one operator when joined ("<=", "||", "->") differ when a
+ * blank or comment keeps them apart in one text only.
  */
 int cg_sql_same_tokens(const char *a, size_t alen, const char *b,
     size_t blen);

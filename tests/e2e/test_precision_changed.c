@@ -74,7 +74,7 @@ static const char init_sql_reformatted[] =
     "CREATE TABLE projects (\r\n"
     "\tid INTEGER PRIMARY KEY,\t/* surrogate key */\r\n"
     "\tname TEXT NOT NULL DEFAULT 'a b'\r\n"
-    ");\r\n"
+    ") ;\r\n"
     "\r\n"
     "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT "
     "NULL\n    REFERENCES projects(id) ON DELETE CASCADE); -- children\n";
