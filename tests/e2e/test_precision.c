@@ -123,3 +123,134 @@ Test(precision, sqlx_two_files_of_one_version_clash)
 	    "applied)");
 	cg_run_release(&r);
 }
+
+/*
+ * Class 4: a delete that reaches no row.  The file decides that no row
+ * references the parent: a table it created and filled with a NULL key,
+ * or an UPDATE with no WHERE that cleared the key.  A child of the
+ * history, with rows in production, still loses them.
+ */
+
+static const char self_ref[] =
+    "CREATE TABLE c (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES "
+    "c(id) ON DELETE CASCADE, name TEXT);\n";
+
+static const char rebuild_null[] =
+    "CREATE TABLE c_new (id INTEGER PRIMARY KEY, parent_id INTEGER "
+    "REFERENCES c(id) ON DELETE CASCADE, name TEXT, slug TEXT);\n"
+    "INSERT INTO c_new SELECT id, NULL, name, NULL FROM c;\n"
+    "DROP TABLE c;\n"
+    "ALTER TABLE c_new RENAME TO c;\n"
+    "UPDATE c SET slug = name;\n";
+
+static void
+check_new(struct cg_run *r, const char *history, const char *file)
+{
+	wrangler();
+	cg_test_write(dir, "migrations/0001_init.sql", history);
+	commit("init");
+	cg_test_write(dir, "migrations/0002_next.sql", file);
+	commit("next");
+	run(r, "check-range", "HEAD~1..HEAD", NULL);
+}
+
+Test(precision, rebuild_with_null_self_reference_reaches_no_row)
+{
+	struct cg_run r;
+
+	check_new(&r, self_ref, rebuild_null);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NOT(&r, "cascade-drop");
+	cg_run_release(&r);
+}
+
+Test(precision, rebuild_that_copies_the_self_reference_still_cascades)
+{
+	struct cg_run r;
+
+	check_new(&r, self_ref,
+	    "CREATE TABLE c_new (id INTEGER PRIMARY KEY, parent_id INTEGER "
+	    "REFERENCES c(id) ON DELETE CASCADE, name TEXT);\n"
+	    "INSERT INTO c_new (id, parent_id, name) SELECT id, NULL, name "
+	    "FROM c;\n"
+	    "UPDATE c_new SET parent_id = id WHERE name = 'x';\n"
+	    "DROP TABLE c;\n"
+	    "ALTER TABLE c_new RENAME TO c;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:4:1: error[cascade-drop]: "
+	    "DROP TABLE c deletes every row of 1 table through ON DELETE "
+	    "CASCADE");
+	cg_run_release(&r);
+}
+
+Test(precision, column_list_with_a_value_still_cascades)
+{
+	struct cg_run r;
+
+	check_new(&r, "CREATE TABLE c (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "INSERT INTO c (id, name) VALUES (1, 'root');\n",
+	    "CREATE TABLE c_new (id INTEGER PRIMARY KEY, parent_id INTEGER "
+	    "REFERENCES c(id) ON DELETE CASCADE, name TEXT);\n"
+	    "INSERT INTO c_new (id, parent_id, name) VALUES (1, NULL, 'a'), "
+	    "(2, 1, 'b');\n"
+	    "DROP TABLE c;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "error[cascade-drop]: DROP TABLE c deletes every row");
+	cg_run_release(&r);
+}
+
+static const char history_child[] =
+    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT);\n"
+    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER "
+    "REFERENCES projects(id) ON DELETE CASCADE);\n";
+
+Test(precision, history_child_still_loses_its_rows)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child, "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:1:1: error[cascade-drop]: "
+	    "DROP TABLE projects deletes every row of 1 table");
+	cg_run_release(&r);
+}
+
+Test(precision, references_cleared_by_update_without_where)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child,
+	    "UPDATE tasks SET project_id = NULL;\n"
+	    "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NOT(&r, "cascade-drop");
+	cg_run_release(&r);
+}
+
+Test(precision, references_cleared_only_in_part_still_cascade)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child,
+	    "UPDATE tasks SET project_id = NULL WHERE id > 10;\n"
+	    "DELETE FROM projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:2:1: error[cascade-delete]");
+	cg_run_release(&r);
+}
+
+Test(precision, a_trigger_that_writes_the_key_keeps_the_cascade)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child,
+	    "CREATE TABLE log (id INTEGER PRIMARY KEY);\n"
+	    "CREATE TRIGGER refill AFTER INSERT ON log BEGIN UPDATE tasks "
+	    "SET project_id = NEW.id; END;\n"
+	    "UPDATE tasks SET project_id = NULL;\n"
+	    "INSERT INTO log (id) VALUES (1);\n"
+	    "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:5:1: error[cascade-drop]");
+	cg_run_release(&r);
+}
