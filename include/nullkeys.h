@@ -2,7 +2,7 @@
 /*
  * Foreign-key columns that the statements of one migration file have
  * left NULL in every row, so that a delete of the parent reaches no row
- * through them (docs/simulation.md, "Keys no row can hold").  A
+ * through them (docs/precision.md, "Keys no row can hold").  A
  * conservative analysis of the file's own text, independent of any
  * seeded data: a column is known NULL only when
  *

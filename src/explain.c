@@ -17,7 +17,11 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "DROP TABLE on a table that other tables reference with ON DELETE "
 	    "CASCADE, while foreign keys are enforced.  The classic case is "
 	    "a table rebuild (create a new table, copy, drop the old one, "
-	    "rename) written for SQLite but run where foreign keys stay on.",
+	    "rename) written for SQLite but run where foreign keys stay on.  "
+	    "A child key the file itself left NULL in every row (a table it "
+	    "created and filled with a literal NULL there, or an UPDATE "
+	    "... SET key = NULL with no WHERE) reaches no row and does not "
+	    "count (docs/precision.md).",
 	    "Dropping a parent deletes its rows first, so every CASCADE child "
 	    "loses every row, transitively.  On Cloudflare D1 foreign keys "
 	    "cannot be turned off inside a migration, so a rebuild that is "
