@@ -38,4 +38,14 @@ struct cg_tok cg_sql_next_token(const char *sql, size_t len, size_t *pos);
 /* 1 when tok is a word equal to kw, ASCII case-insensitively. */
 int cg_tok_is(const char *sql, struct cg_tok tok, const char *kw);
 
+/*
+ * 1 when a and b hold the same tokens, byte for byte, so that they differ
+ * only in comments and whitespace (string literals and identifiers are
+ * compared exactly, keywords too: case counts).  Two bytes that SQLite
+ * reads as one operator when joined ("<=", "||", "->") differ when a
+ * blank or comment keeps them apart in one text only.
+ */
+int cg_sql_same_tokens(const char *a, size_t alen, const char *b,
+    size_t blen);
+
 #endif

@@ -19,6 +19,7 @@
 #include "replay.h"
 #include "sandbox.h"
 #include "simulate.h"
+#include "sqltext.h"
 #include "suppress.h"
 #include "util.h"
 #include "banned.h"
@@ -408,6 +409,68 @@ at_file(struct cg_finding *f, const char *path, const char *help,
 }
 
 /*
+ * What a runner does with an applied file whose bytes changed: NULL when
+ * it never reads an applied file again (it records names, a journal's
+ * "when" or a version, not the text), else why the edit breaks it.
+ * Sources: docs/runners.md ("Applied files and checksums").
+ */
+static const char *
+checksum_note(enum cg_target_kind t)
+{
+	switch (t) {
+	case CG_TARGET_SQLX:
+		return "sqlx stores a SHA-384 checksum of the file's bytes "
+		    "and 'sqlx migrate run' refuses it (\"migration ... was "
+		    "previously applied but has been modified\")";
+	case CG_TARGET_PRISMA:
+		return "prisma stores a SHA-256 checksum of migration.sql "
+		    "and 'prisma migrate dev' reports it \"modified after it "
+		    "was applied\" and asks to reset the database";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * 1 when the edit of b into t changes only comments and whitespace.  A
+ * file that cannot be read as text counts as changed.
+ */
+static int
+only_blanks_changed(int *out, struct cg_repo *r, const struct cg_entry *b,
+    const struct cg_entry *t, const struct cg_config *cfg,
+    struct cg_err *err)
+{
+	struct cg_err rerr = CG_ERR_INIT;
+	char *x = NULL, *y = NULL;
+	size_t xl = 0, yl = 0;
+	int rc = 0;
+
+	*out = 0;
+	if (b->kind != CG_ENTRY_BLOB || t->kind != CG_ENTRY_BLOB ||
+	    b->size > cfg->max_file_bytes || t->size > cfg->max_file_bytes)
+		return 0;
+	rc = cg_repo_read_blob(&x, &xl, r, b->oid, cfg->max_file_bytes,
+	    &rerr);
+	if (rc == 0)
+		rc = cg_repo_read_blob(&y, &yl, r, t->oid,
+		    cfg->max_file_bytes, &rerr);
+	if (rc == CG_EINPUT) {
+		rc = 0;	/* too big: the edit stays an edit */
+		goto out;
+	}
+	if (rc < 0) {
+		*err = rerr;
+		goto out;
+	}
+	*out = memchr(x, '\0', xl) == NULL && memchr(y, '\0', yl) == NULL &&
+	    cg_sql_same_tokens(x, xl, y, yl);
+out:
+	free(x);
+	free(y);
+	return rc;
+}
+
+/*
  * Findings for base files the tip edits, deletes or renames.  With
  * tip_all (a set the tip lost, compared with the files of every set the
  * tip has), a file some tip set holds is that set's to compare, and one
@@ -416,12 +479,13 @@ at_file(struct cg_finding *f, const char *path, const char *help,
 static int
 report_changed(struct cg_findings *out, const struct side_files *base,
     const struct side_files *tip, const struct side_files *tip_all,
-    struct cg_err *err)
+    struct cg_repo *r, const struct cg_config *cfg, struct cg_err *err)
 {
 	const struct cg_entry *t, *moved;
+	const char *sums;
 	struct cg_finding *f;
 	size_t i;
-	int rc;
+	int blanks, rc;
 
 	for (i = 0; i < base->n; i++) {
 		const struct cg_entry *b = &base->v[i];
@@ -432,7 +496,35 @@ report_changed(struct cg_findings *out, const struct side_files *base,
 		t = find_path(tip, b->path);
 		if (t != NULL && strcmp(t->oid, b->oid) == 0)
 			continue;
+		blanks = 0;
 		if (t != NULL) {
+			rc = only_blanks_changed(&blanks, r, b, t, cfg, err);
+			if (rc < 0)
+				return rc;
+		}
+		sums = checksum_note(cfg->target);
+		if (blanks && sums == NULL) {
+			rc = cg_findings_push(&f, out,
+			    CG_RULE_APPLIED_MIGRATION_CHANGED, err,
+			    "only comments or whitespace changed in an already "
+			    "applied migration; %s does not checksum applied "
+			    "files, so production is unaffected",
+			    cg_target_name(cfg->target));
+			if (rc == 0) {
+				f->severity = CG_SEV_NOTE;
+				rc = at_file(f, b->path, "nothing to do; new "
+				    "databases run the same statements", err);
+			}
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (blanks) {
+			rc = cg_findings_push(&f, out,
+			    CG_RULE_APPLIED_MIGRATION_CHANGED, err,
+			    "already applied migration edited (only comments "
+			    "or whitespace): %s", sums);
+		} else if (t != NULL) {
 			rc = cg_findings_push(&f, out,
 			    CG_RULE_APPLIED_MIGRATION_CHANGED, err,
 			    "already applied migration edited: production "
@@ -587,6 +679,23 @@ version_of(const char *path, size_t *len)
 		;
 	*len = (size_t)(p - name);
 	return name;
+}
+
+/*
+ * 1 when the runner records applied migrations by their version number,
+ * so two files with one version clash (docs/runners.md): sqlx and
+ * golang-migrate, plain runners, whose bookkeeping we do not know, and
+ * any set whose runner nobody named or detected (the d1 default of a
+ * bare folder is a guess).  wrangler records file names, drizzle follows
+ * its journal and prisma records directory names: both files run.
+ */
+static int
+keys_by_version(enum cg_target_kind t, int known)
+{
+	if (!known)
+		return 1;
+	return t == CG_TARGET_SQLX || t == CG_TARGET_GOLANG_MIGRATE ||
+	    t == CG_TARGET_SQLITE;
 }
 
 /* New files whose version an existing or earlier new file already has. */
@@ -883,7 +992,7 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	if (rc < 0)
 		goto out;
 
-	rc = report_changed(found, &bs, &ts, c->tip_all, err);
+	rc = report_changed(found, &bs, &ts, c->tip_all, c->r, cfg, err);
 	if (rc < 0)
 		goto out;
 	/* A lost set: what its files do matters, not how they are named. */
@@ -891,7 +1000,9 @@ check_set(struct cg_findings *all, const struct set_ctx *c,
 	    report_out_of_order(found, &bs, &ts, cfg->target, err);
 	if (rc < 0)
 		goto out;
-	rc = c->tip_all != NULL ? 0 : report_duplicates(found, &bs, &ts, err);
+	rc = c->tip_all != NULL || !keys_by_version(cfg->target,
+	    set->target_set || cfg->target_set) ? 0 :
+	    report_duplicates(found, &bs, &ts, err);
 	if (rc < 0)
 		goto out;
 	rc = c->tip_all != NULL ? 0 : report_unlisted(found, &bs, &ts, err);

@@ -17,7 +17,11 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "DROP TABLE on a table that other tables reference with ON DELETE "
 	    "CASCADE, while foreign keys are enforced.  The classic case is "
 	    "a table rebuild (create a new table, copy, drop the old one, "
-	    "rename) written for SQLite but run where foreign keys stay on.",
+	    "rename) written for SQLite but run where foreign keys stay on.  "
+	    "A child key the file itself left NULL in every row (a table it "
+	    "created and filled with a literal NULL there, or an UPDATE "
+	    "... SET key = NULL with no WHERE) reaches no row and does not "
+	    "count (docs/precision.md).",
 	    "Dropping a parent deletes its rows first, so every CASCADE child "
 	    "loses every row, transitively.  On Cloudflare D1 foreign keys "
 	    "cannot be turned off inside a migration, so a rebuild that is "
@@ -77,10 +81,17 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "ALTER TABLE projects ADD COLUMN archived INTEGER;" },
 	[CG_RULE_APPLIED_MIGRATION_CHANGED] = {
 	    "A migration that the base already has was edited, deleted or "
-	    "renamed.",
+	    "renamed.  An edit that leaves SQLite's tokens as they were "
+	    "(only comments or whitespace changed; string literals count) "
+	    "is a note for d1, drizzle, libsql, golang-migrate and sqlite, "
+	    "which never read an applied file again, and stays an error "
+	    "for sqlx and prisma, which checksum it.",
 	    "Production ran the old text and will never run the new one; new "
 	    "databases get a different schema from production's, and "
-	    "tools that record applied names run a renamed file again.",
+	    "tools that record applied names run a renamed file again.  "
+	    "sqlx stores a SHA-384 checksum of the file's bytes and "
+	    "'sqlx migrate run' refuses a changed one; prisma stores a "
+	    "SHA-256 checksum and 'prisma migrate dev' asks to reset.",
 	    "git mv migrations/0002_users.sql migrations/0002_accounts.sql",
 	    "-- leave 0002 alone and add migrations/0005_accounts.sql" },
 	[CG_RULE_OUT_OF_ORDER] = {
@@ -95,9 +106,13 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "migrations/0005_fix.sql" },
 	[CG_RULE_DUPLICATE_VERSION] = {
 	    "Two migrations share a version number (usually two branches "
-	    "merged, each adding its own 0004).",
-	    "Runners order or skip them differently; one of them may never "
-	    "run.",
+	    "merged, each adding its own 0004), under a runner that keys "
+	    "migrations by version: sqlx, golang-migrate and the plain "
+	    "sqlite target.  Not for d1 (wrangler records file names and "
+	    "runs both, in name order), drizzle and libsql (the journal "
+	    "decides) or prisma (it records directory names).",
+	    "sqlx fails on its _sqlx_migrations key and golang-migrate "
+	    "refuses the folder; a custom runner may skip one silently.",
 	    "migrations/0004_tags.sql\nmigrations/0004_labels.sql",
 	    "migrations/0004_tags.sql\nmigrations/0005_labels.sql" },
 	[CG_RULE_DROP_COLUMN] = {

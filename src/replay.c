@@ -17,6 +17,7 @@
 #include "err.h"
 #include "finding.h"
 #include "graph.h"
+#include "nullkeys.h"
 #include "replay.h"
 #include "rules.h"
 #include "sandbox.h"
@@ -76,6 +77,7 @@ struct replay {
 	size_t off;		/* where SQLite continues */
 	struct linepos lp;
 	struct cg_graph graph;	/* reloaded before each destructive statement */
+	struct cg_nullkeys nk;	/* keys the file left NULL in every row */
 	struct cg_findings *out;
 };
 
@@ -776,6 +778,83 @@ needs_graph(unsigned flags)
 	    CG_ST_UPDATE_OR_REPLACE | CG_ST_REPLACE_KEY)) != 0;
 }
 
+/* 1 when hay holds needle, ASCII case-insensitively. */
+static int
+contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (; *hay != '\0'; hay++) {
+		for (i = 0; i < n && hay[i] != '\0' &&
+		    (hay[i] | 0x20) == (needle[i] | 0x20); i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Before a write: a trigger whose text names a tracked table may write
+ * it (nullkeys.h), so what is known of that table is forgotten.
+ */
+static int
+nullkeys_triggers(struct replay *r, struct cg_err *err)
+{
+	static const char sql[] = "SELECT sql FROM sqlite_master WHERE "
+	    "type = 'trigger' UNION ALL SELECT sql FROM sqlite_temp_master "
+	    "WHERE type = 'trigger'";
+	sqlite3_stmt *st = NULL;
+	const char *text;
+	size_t k;
+	int src, rc = 0;
+
+	if (r->nk.n == 0)
+		return 0;
+	cg_sandbox_budget_suspend(r->sb, 1);
+	src = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+	while (src == SQLITE_OK && r->nk.n > 0 &&
+	    (src = sqlite3_step(st)) == SQLITE_ROW) {
+		text = (const char *)sqlite3_column_text(st, 0);
+		for (k = r->nk.n; text != NULL && k > 0; k--)
+			if (contains_ci(text, r->nk.v[k - 1].name))
+				cg_nullkeys_forget(&r->nk,
+				    r->nk.v[k - 1].name);
+		src = SQLITE_OK;
+	}
+	if (src == SQLITE_NOMEM)
+		rc = cg_err_nomem(err);
+	else if (src != SQLITE_OK && src != SQLITE_DONE)
+		rc = cg_err_set(err, CG_ESQL, "cannot list the sandbox's "
+		    "triggers: %s", sqlite3_errmsg(r->db));
+	sqlite3_finalize(st);
+	cg_sandbox_budget_suspend(r->sb, 0);
+	return rc;
+}
+
+/* Drop the edges no row can follow: their key is NULL in every row. */
+static void
+nullkeys_prune(struct replay *r)
+{
+	struct cg_graph *g = &r->graph;
+	struct cg_fk_edge *e;
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nedges; i++) {
+		e = &g->edges[i];
+		if (r->nk.n > 0 &&
+		    cg_nullkeys_dead(&r->nk, e->child, e->child_cols)) {
+			free(e->child);
+			free(e->child_cols);
+			free(e->parent);
+			free(e->parent_cols);
+			continue;
+		}
+		g->edges[n++] = *e;
+	}
+	g->nedges = n;
+}
+
 /* Step s to its end; *msg (owned) holds SQLite's message on failure. */
 static int
 run(enum outcome *res, char **msg, unsigned *error_col, struct replay *r,
@@ -900,6 +979,7 @@ replay_release(struct replay *r)
 	cg_sandbox_set_observer(r->sb, NULL, NULL);
 	cg_sandbox_budget_suspend(r->sb, 0);
 	cg_graph_release(&r->graph);
+	cg_nullkeys_release(&r->nk);
 	free(r->text);
 	r->text = NULL;
 }
@@ -1250,12 +1330,19 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 			remember(&last, &s);
 			continue;
 		}
+		if (s.obs.flags & (CG_ST_DROP_TABLE | CG_ST_DELETE |
+		    CG_ST_INSERT | CG_ST_REPLACE | CG_ST_UPDATE)) {
+			rc = nullkeys_triggers(&r, err);
+			if (rc < 0)
+				break;
+		}
 		if (fk && needs_graph(s.obs.flags)) {
 			cg_sandbox_budget_suspend(sb, 1);
 			rc = cg_graph_load(&r.graph, sb, err);
 			cg_sandbox_budget_suspend(sb, 0);
 			if (rc < 0)
 				break;
+			nullkeys_prune(&r);
 			st.graph = &r.graph;
 		}
 		caret = 0;
@@ -1282,6 +1369,8 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 			break;
 		st.fk_after = fk;
 		rc = cg_rules_eval(out, &st, cfg->target, err);
+		if (rc == 0)
+			rc = cg_nullkeys_observe(&r.nk, &st, err);
 		if (rc < 0)
 			break;
 		remember(&last, &s);

@@ -190,3 +190,43 @@ cg_tok_is(const char *sql, struct cg_tok tok, const char *kw)
 	}
 	return 1;
 }
+
+/* 1 when SQLite reads bytes a and b written together as one operator. */
+static int
+joins(char a, char b)
+{
+	static const char *const ops[] = { "<=", "<>", "<<", ">=", ">>", "==",
+	    "!=", "||", "->" };
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i][0] == a && ops[i][1] == b)
+			return 1;
+	return 0;
+}
+
+int
+cg_sql_same_tokens(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct cg_tok ta, tb;
+	size_t pa = 0, pb = 0, enda = 0, endb = 0;
+	char prev = '\0';	/* the punctuation byte before, if any */
+
+	for (;;) {
+		ta = cg_sql_next_token(a, alen, &pa);
+		tb = cg_sql_next_token(b, blen, &pb);
+		if (ta.kind != tb.kind || ta.len != tb.len)
+			return 0;
+		if (ta.kind == CG_TOK_END)
+			return 1;
+		if (memcmp(a + ta.off, b + tb.off, ta.len) != 0)
+			return 0;
+		/* "<=" is one operator to SQLite, "< =" two */
+		if (ta.kind == CG_TOK_PUNCT && joins(prev, a[ta.off]) &&
+		    (ta.off == enda) != (tb.off == endb))
+			return 0;
+		prev = ta.kind == CG_TOK_PUNCT ? a[ta.off] : '\0';
+		enda = pa;
+		endb = pb;
+	}
+}

@@ -222,3 +222,30 @@ Test(sqltext, keyword_compare_is_case_insensitive)
 	t = cg_sql_next_token(s, strlen(s), &pos);
 	cr_assert_not(cg_tok_is(s, t, "replace"));
 }
+
+static int
+same(const char *a, const char *b)
+{
+	return cg_sql_same_tokens(a, strlen(a), b, strlen(b));
+}
+
+Test(sqltext, same_tokens_ignore_comments_and_blanks)
+{
+	cr_assert(same("CREATE TABLE t(a INT);",
+	    "-- t\r\nCREATE  TABLE t (\n\ta INT /* a */\n) ;\n"));
+	cr_assert(same("", "-- nothing\n/* at all */\n"));
+	cr_assert(same("SELECT 1;--> statement-breakpoint\nSELECT 2;",
+	    "SELECT 1;\nSELECT 2;"));
+}
+
+Test(sqltext, same_tokens_see_literals_case_and_operators)
+{
+	cr_assert_not(same("SELECT 'a b';", "SELECT 'a  b';"));
+	cr_assert_not(same("SELECT \"a b\";", "SELECT \"a  b\";"));
+	cr_assert_not(same("create table t(a);", "CREATE TABLE t(a);"));
+	cr_assert_not(same("SELECT 1 <= 2;", "SELECT 1 < = 2;"));
+	cr_assert_not(same("SELECT 1 || 2;", "SELECT 1 | | 2;"));
+	cr_assert_not(same("SELECT 1;", "SELECT 1; SELECT 2;"));
+	cr_assert_not(same("SELECT 1 - -2;", "SELECT 1 --2;"));
+	cr_assert(same("SELECT (1);", "SELECT ( 1 ) ;"));
+}

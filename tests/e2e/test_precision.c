@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Precision on real histories (issue #13): each false alarm of the
+ * corpus as a real repository, next to the true case that must stay an
+ * error.  The real binary, exact finding lines.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/repo.h"
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = cg_test_tmpdir();
+	cr_assert_eq(cg_test_sh(dir, "git init -q"), 0);
+}
+
+static void
+teardown(void)
+{
+	cg_test_rmrf(dir);
+	free(dir);
+}
+
+TestSuite(precision, .init = setup, .fini = teardown);
+
+static void
+commit(const char *msg)
+{
+	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
+	    0);
+}
+
+/* cascadeguard with the NULL-terminated arguments, in dir. */
+static void
+run(struct cg_run *r, const char *first, ...)
+{
+	const char *args[16];
+	size_t n = 0;
+	va_list ap;
+
+	args[n++] = first;
+	va_start(ap, first);
+	while (n < 15 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	cg_test_run(r, dir, args, NULL, NULL);
+}
+
+#define ASSERT_EXIT(r, c) \
+	cr_assert_eq((r)->code, (c), "exit %d, expected %d\nstdout:\n%s\n" \
+	    "stderr:\n%s", (r)->code, (c), (r)->out, (r)->err)
+#define ASSERT_HAS(r, s) \
+	cr_assert(strstr((r)->out, (s)) != NULL, "missing:\n%s\nstdout:\n%s\n" \
+	    "stderr:\n%s", (s), (r)->out, (r)->err)
+#define ASSERT_NOT(r, s) \
+	cr_assert(strstr((r)->out, (s)) == NULL, "unexpected:\n%s\n" \
+	    "stdout:\n%s", (s), (r)->out)
+
+static const char parent_and_child[] =
+    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT "
+    "NULL REFERENCES projects(id) ON DELETE CASCADE);\n";
+
+static void
+wrangler(void)
+{
+	cg_test_write(dir, "wrangler.toml",
+	    "name = \"api\"\n"
+	    "[[d1_databases]]\n"
+	    "binding = \"DB\"\n"
+	    "database_name = \"api-db\"\n"
+	    "database_id = \"00000000-0000-0000-0000-000000000000\"\n");
+}
+
+static void
+sqlx(void)
+{
+	cg_test_write(dir, "Cargo.toml", "[package]\nname = \"svc\"\n"
+	    "version = \"0.1.0\"\n\n[dependencies]\n"
+	    "sqlx = { version = \"0.7\", features = [\"sqlite\"] }\n");
+}
+
+/* Class 1: two files of one number, under a runner that keys by name. */
+
+Test(precision, d1_two_files_of_one_number_both_run)
+{
+	struct cg_run r;
+
+	wrangler();
+	cg_test_write(dir, "migrations/0001_a.sql", parent_and_child);
+	commit("a");
+	cg_test_write(dir, "migrations/0001_b.sql",
+	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n");
+	commit("b");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NOT(&r, "duplicate-version");
+	cg_run_release(&r);
+}
+
+Test(precision, sqlx_two_files_of_one_version_clash)
+{
+	struct cg_run r;
+
+	sqlx();
+	cg_test_write(dir, "migrations/0001_a.sql", parent_and_child);
+	commit("a");
+	cg_test_write(dir, "migrations/0001_b.sql",
+	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n");
+	commit("b");
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0001_b.sql: error[duplicate-version]: "
+	    "version 1 is also used by 'migrations/0001_a.sql' (already "
+	    "applied)");
+	cg_run_release(&r);
+}
+
+/*
+ * Class 4: a delete that reaches no row.  The file decides that no row
+ * references the parent: a table it created and filled with a NULL key,
+ * or an UPDATE with no WHERE that cleared the key.  A child of the
+ * history, with rows in production, still loses them.
+ */
+
+static const char self_ref[] =
+    "CREATE TABLE c (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES "
+    "c(id) ON DELETE CASCADE, name TEXT);\n";
+
+static const char rebuild_null[] =
+    "CREATE TABLE c_new (id INTEGER PRIMARY KEY, parent_id INTEGER "
+    "REFERENCES c(id) ON DELETE CASCADE, name TEXT, slug TEXT);\n"
+    "INSERT INTO c_new SELECT id, NULL, name, NULL FROM c;\n"
+    "DROP TABLE c;\n"
+    "ALTER TABLE c_new RENAME TO c;\n"
+    "UPDATE c SET slug = name;\n";
+
+static void
+check_new(struct cg_run *r, const char *history, const char *file)
+{
+	wrangler();
+	cg_test_write(dir, "migrations/0001_init.sql", history);
+	commit("init");
+	cg_test_write(dir, "migrations/0002_next.sql", file);
+	commit("next");
+	run(r, "check-range", "HEAD~1..HEAD", NULL);
+}
+
+Test(precision, rebuild_with_null_self_reference_reaches_no_row)
+{
+	struct cg_run r;
+
+	check_new(&r, self_ref, rebuild_null);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NOT(&r, "cascade-drop");
+	cg_run_release(&r);
+}
+
+Test(precision, rebuild_that_copies_the_self_reference_still_cascades)
+{
+	struct cg_run r;
+
+	check_new(&r, self_ref,
+	    "CREATE TABLE c_new (id INTEGER PRIMARY KEY, parent_id INTEGER "
+	    "REFERENCES c(id) ON DELETE CASCADE, name TEXT);\n"
+	    "INSERT INTO c_new (id, parent_id, name) SELECT id, NULL, name "
+	    "FROM c;\n"
+	    "UPDATE c_new SET parent_id = id WHERE name = 'x';\n"
+	    "DROP TABLE c;\n"
+	    "ALTER TABLE c_new RENAME TO c;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:4:1: error[cascade-drop]: "
+	    "DROP TABLE c deletes every row of 1 table through ON DELETE "
+	    "CASCADE");
+	cg_run_release(&r);
+}
+
+Test(precision, column_list_with_a_value_still_cascades)
+{
+	struct cg_run r;
+
+	check_new(&r, "CREATE TABLE c (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "INSERT INTO c (id, name) VALUES (1, 'root');\n",
+	    "CREATE TABLE c_new (id INTEGER PRIMARY KEY, parent_id INTEGER "
+	    "REFERENCES c(id) ON DELETE CASCADE, name TEXT);\n"
+	    "INSERT INTO c_new (id, parent_id, name) VALUES (1, NULL, 'a'), "
+	    "(2, 1, 'b');\n"
+	    "DROP TABLE c;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "error[cascade-drop]: DROP TABLE c deletes every row");
+	cg_run_release(&r);
+}
+
+static const char history_child[] =
+    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT);\n"
+    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER "
+    "REFERENCES projects(id) ON DELETE CASCADE);\n";
+
+Test(precision, history_child_still_loses_its_rows)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child, "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:1:1: error[cascade-drop]: "
+	    "DROP TABLE projects deletes every row of 1 table");
+	cg_run_release(&r);
+}
+
+Test(precision, references_cleared_by_update_without_where)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child,
+	    "UPDATE tasks SET project_id = NULL;\n"
+	    "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NOT(&r, "cascade-drop");
+	cg_run_release(&r);
+}
+
+Test(precision, references_cleared_only_in_part_still_cascade)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child,
+	    "UPDATE tasks SET project_id = NULL WHERE id > 10;\n"
+	    "DELETE FROM projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:2:1: error[cascade-delete]");
+	cg_run_release(&r);
+}
+
+Test(precision, a_trigger_that_writes_the_key_keeps_the_cascade)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child,
+	    "CREATE TABLE log (id INTEGER PRIMARY KEY);\n"
+	    "CREATE TRIGGER refill AFTER INSERT ON log BEGIN UPDATE tasks "
+	    "SET project_id = NEW.id; END;\n"
+	    "UPDATE tasks SET project_id = NULL;\n"
+	    "INSERT INTO log (id) VALUES (1);\n"
+	    "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:5:1: error[cascade-drop]");
+	cg_run_release(&r);
+}
