@@ -1993,6 +1993,30 @@ cg_sim_seed_all(struct cg_sim *s, struct cg_err *err)
 /* ---- running ---- */
 
 static void
+rename_column(struct cg_sim *s, const char *table, const char *from,
+    const char *to)
+{
+	size_t i, c;
+	char *n;
+
+	for (i = 0; i < s->nt; i++) {
+		if (!s->t[i].loaded || !cg_ident_eq(s->t[i].cur, table))
+			continue;
+		for (c = 0; c < s->t[i].ncols; c++) {
+			if (!cg_ident_eq(s->t[i].cols[c].name, from))
+				continue;
+			n = cg_strdup(to);
+			if (n == NULL) {
+				s->nomem = 1;
+				return;
+			}
+			free(s->t[i].cols[c].name);
+			s->t[i].cols[c].name = n;
+		}
+	}
+}
+
+static void
 on_stmt(const struct cg_stmt *st, void *payload)
 {
 	struct cg_sim *s = payload;
@@ -2025,6 +2049,10 @@ on_stmt(const struct cg_stmt *st, void *payload)
 		return;
 	}
 	s->have_stmt = 1;
+	/* A renamed column keeps its values, and a renamed key its rows. */
+	if ((st->flags & CG_ST_RENAME_COLUMN) && st->table != NULL &&
+	    st->column != NULL && st->new_name != NULL)
+		rename_column(s, st->table, st->column, st->new_name);
 	/* A rename takes the seeded rows with it. */
 	if ((st->flags & CG_ST_RENAME_TABLE) && st->table != NULL &&
 	    st->new_name != NULL) {
@@ -2212,6 +2240,23 @@ in_list(const struct cg_strvec *v, const char *name)
 	return 0;
 }
 
+/* 1 when table has a column of that name (hidden ones included). */
+static int
+has_column(struct cg_sim *s, const char *table, const char *col)
+{
+	static const char sql[] = "SELECT 1 FROM pragma_table_xinfo(?1) "
+	    "WHERE name = ?2 COLLATE NOCASE";
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 /* Mark in kept[] the seeded rows of t still in table `final`. */
 static int
 count_kept(struct cg_sim *s, struct stable *t, const char *final,
@@ -2233,6 +2278,15 @@ again:
 		rc = quote_ident(&q, final, err);
 	if (rc == 0)
 		rc = cg_buf_puts(&q, " WHERE ", err);
+	/*
+	 * A key column that is not there any more would be read as a
+	 * string literal (SQLite's double-quoted fallback): match by rowid.
+	 */
+	for (i = 0; by_key == 1 && i < t->ncols; i++)
+		if (t->cols[i].pk > 0 && !has_column(s, final, t->cols[i].name))
+			by_key = 0;
+	if (t->without_rowid && !by_key)
+		by_key = -1;
 	if (by_key == 1) {
 		for (k = 1; rc == 0 && k <= t->nkey; k++)
 			for (i = 0; rc == 0 && i < t->ncols; i++) {
@@ -2411,6 +2465,12 @@ explain_loss(struct result *res, struct cg_sim *s, size_t ti,
 				res->stmt = (long)i;
 				break;
 			}
+		/* A finding of a file always has its file and line. */
+		for (i = s->nst; res->stmt < 0 && i-- > 0;)
+			if (is_name_of(t, final, s->st[i].table))
+				res->stmt = (long)i;
+		if (res->stmt < 0 && s->nst > 0)
+			res->stmt = (long)s->nst - 1;
 		rc = cg_buf_puts(&how, "a rebuild that did not copy them", err);
 		goto out;
 	}
