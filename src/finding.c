@@ -58,6 +58,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "a rollback script that wrangler applies as a migration" },
 	[CG_RULE_CONFIG_UNREADABLE] = { "config-unreadable", CG_SEV_WARNING,
 	    "a wrangler config that does not parse, so its sets are unknown" },
+	[CG_RULE_MAY_FAIL_ON_ROWS] = { "may-fail-on-rows", CG_SEV_WARNING,
+	    "the simulation: a statement fails in production if some rows exist" },
 };
 
 const struct cg_rule_info *
