@@ -199,6 +199,23 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "templates/worker/wrangler.toml:  name = {{ project_name }}",
 	    "[set api]   # in .cascadeguard: name the sets yourself\n"
 	    "migrations = apps/api/migrations/*.sql" },
+	[CG_RULE_MAY_FAIL_ON_ROWS] = {
+	    "A statement that applies on the empty replayed schema but fails "
+	    "for some of the rows production may hold: a rebuild's copy into "
+	    "a table with a new CHECK, NOT NULL, UNIQUE, STRICT type or "
+	    "foreign key, and CREATE UNIQUE INDEX on a table that has rows "
+	    "(always: the precondition comes from the statement).  The "
+	    "message prints the read-only query that lists the rows that "
+	    "would make it fail.  A statement that fails on any row at all "
+	    "(ADD COLUMN ... NOT NULL without a default) is migration-fails "
+	    "instead: \"fails on a table with rows\".",
+	    "The deploy stops half-way in production while every local run "
+	    "on an empty database passes.",
+	    "CREATE UNIQUE INDEX users_email ON users (email);",
+	    "-- first, on production (no row: it applies):\n"
+	    "-- SELECT email, count(*) FROM users WHERE (email) IS NOT NULL\n"
+	    "--     GROUP BY email HAVING count(*) > 1 LIMIT 5\n"
+	    "CREATE UNIQUE INDEX users_email ON users (email);" },
 };
 
 const struct cg_explain *
