@@ -37,6 +37,7 @@ enum cg_rule {
 	CG_RULE_DOWN_FILE_APPLIED,	/* a rollback script wrangler runs forward */
 	CG_RULE_CONFIG_UNREADABLE,	/* a wrangler config that does not parse */
 	CG_RULE_NOT_IN_JOURNAL,		/* a drizzle .sql file its journal lacks */
+	CG_RULE_MAY_FAIL_ON_ROWS,	/* simulation: fails if production holds some rows */
 	CG_RULE__COUNT
 };
 

@@ -52,10 +52,15 @@ struct cg_stmt;
 /*
  * Observers of cg_replay_check_hooked (the simulation): on_stmt_start
  * sees each statement, classified, just before it runs (st and its
- * strings are valid only during the call).
+ * strings are valid only during the call).  on_stmt_failed (may be NULL)
+ * sees a statement that failed with SQLite's message msg; it returns 1
+ * when it ran a stand-in on the same database, so that the file goes on
+ * as if the statement had run, and 0 to let the failure end the file.
  */
 struct cg_replay_hooks {
 	void (*on_stmt_start)(const struct cg_stmt *st, void *payload);
+	int (*on_stmt_failed)(const struct cg_stmt *st, const char *msg,
+	    void *payload);
 	void *payload;
 };
 

@@ -229,6 +229,23 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "drizzle/0001_stale_copy.sql   # not in it",
 	    "drizzle/0001_new.sql   # the stale copy deleted (or added\n"
 	    "                       # with drizzle-kit generate --custom)" },
+	[CG_RULE_MAY_FAIL_ON_ROWS] = {
+	    "A statement that applies on the empty replayed schema but fails "
+	    "for some of the rows production may hold: a rebuild's copy into "
+	    "a table with a new CHECK, NOT NULL, UNIQUE, STRICT type or "
+	    "foreign key, and CREATE UNIQUE INDEX on a table that has rows "
+	    "(always: the precondition comes from the statement).  The "
+	    "message prints the read-only query that lists the rows that "
+	    "would make it fail.  A statement that fails on any row at all "
+	    "(ADD COLUMN ... NOT NULL without a default) is migration-fails "
+	    "instead: \"fails on a table with rows\".",
+	    "The deploy stops half-way in production while every local run "
+	    "on an empty database passes.",
+	    "CREATE UNIQUE INDEX users_email ON users (email);",
+	    "-- first, on production (no row: it applies):\n"
+	    "-- SELECT email, count(*) FROM users WHERE (email) IS NOT NULL\n"
+	    "--     GROUP BY email HAVING count(*) > 1 LIMIT 5\n"
+	    "CREATE UNIQUE INDEX users_email ON users (email);" },
 };
 
 const struct cg_explain *

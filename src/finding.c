@@ -60,6 +60,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "a wrangler config that does not parse, so its sets are unknown" },
 	[CG_RULE_NOT_IN_JOURNAL] = { "not-in-journal", CG_SEV_NOTE,
 	    "a new .sql file in a drizzle folder that its journal does not name" },
+	[CG_RULE_MAY_FAIL_ON_ROWS] = { "may-fail-on-rows", CG_SEV_WARNING,
+	    "the simulation: a statement fails in production if some rows exist" },
 };
 
 const struct cg_rule_info *

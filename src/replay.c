@@ -1357,6 +1357,11 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 			stop = 1;
 			break;
 		}
+		/* The simulation may stand in for it and go on. */
+		if (res == RUN_FAILED && hooks != NULL &&
+		    hooks->on_stmt_failed != NULL &&
+		    hooks->on_stmt_failed(&st, msg, hooks->payload) > 0)
+			res = RUN_OK;
 		if (res == RUN_FAILED) {
 			st.error = msg;
 			st.error_col = caret;

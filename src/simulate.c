@@ -25,6 +25,7 @@
 #include "sandbox.h"
 #include "sandbox_db.h"
 #include "simulate.h"
+#include "simulate_int.h"
 #include "sqltext.h"
 #include "util.h"
 #include "banned.h"
@@ -156,6 +157,9 @@ struct cg_sim {
 	size_t hcap;
 	size_t *work;		/* worklist, nt entries */
 	size_t nwork;
+	/* Statements that fail, or may fail, on production's rows. */
+	struct cg_sim_fail *fails;
+	size_t nfails, capfails;
 };
 
 /* ---- small helpers ---- */
@@ -426,6 +430,9 @@ cg_sim_free(struct cg_sim *s)
 		free(s->notes[i].msg);
 	}
 	free(s->notes);
+	for (i = 0; i < s->nfails; i++)
+		cg_sim_fail_release(&s->fails[i]);
+	free(s->fails);
 	for (i = 0; i < s->ntrig; i++) {
 		free(s->trig[i].on);
 		free(s->trig[i].sql);
@@ -1993,6 +2000,149 @@ cg_sim_seed_all(struct cg_sim *s, struct cg_err *err)
 /* ---- running ---- */
 
 static void
+rename_column(struct cg_sim *s, const char *table, const char *from,
+    const char *to)
+{
+	size_t i, c;
+	char *n;
+
+	for (i = 0; i < s->nt; i++) {
+		if (!s->t[i].loaded || !cg_ident_eq(s->t[i].cur, table))
+			continue;
+		for (c = 0; c < s->t[i].ncols; c++) {
+			if (!cg_ident_eq(s->t[i].cols[c].name, from))
+				continue;
+			n = cg_strdup(to);
+			if (n == NULL) {
+				s->nomem = 1;
+				return;
+			}
+			free(s->t[i].cols[c].name);
+			s->t[i].cols[c].name = n;
+		}
+	}
+}
+
+/* The fact about statement stmt, or a new one; NULL when out of memory. */
+static struct cg_sim_fail *
+fail_at(struct cg_sim *s, size_t stmt)
+{
+	struct cg_sim_fail *f;
+	size_t i;
+
+	for (i = 0; i < s->nfails; i++)
+		if (s->fails[i].stmt == stmt)
+			return &s->fails[i];
+	if (cg_grow(&s->fails, &s->capfails, s->nfails + 1,
+	    sizeof(*s->fails), NULL) < 0)
+		return NULL;
+	f = &s->fails[s->nfails++];
+	memset(f, 0, sizeof(*f));
+	f->stmt = stmt;
+	return f;
+}
+
+/* 1 when table is a seeded table of the base that holds rows now. */
+static int
+holds_seeded_rows(struct cg_sim *s, const char *table)
+{
+	struct cg_buf q = CG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	size_t i;
+
+	for (i = 0; i < s->nt && !found; i++)
+		found = s->t[i].nrows > 0 && cg_ident_eq(s->t[i].cur, table);
+	if (!found)
+		return 0;
+	found = 0;
+	if (cg_buf_puts(&q, "SELECT 1 FROM ", NULL) == 0 &&
+	    quote_ident(&q, table, NULL) == 0 &&
+	    cg_buf_puts(&q, " LIMIT 1", NULL) == 0 &&
+	    sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	cg_buf_release(&q);
+	return found;
+}
+
+/*
+ * CREATE UNIQUE INDEX on a table with production's rows fails when two
+ * of them agree: the precondition comes from the statement, not from
+ * the seed.
+ */
+static void
+unique_index(struct cg_sim *s, const struct cg_stmt *st)
+{
+	struct cg_sim_fail one, *f;
+	int rc;
+
+	if (st->sql == NULL || !holds_seeded_rows(s, st->table))
+		return;
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = cg_sim_fail_unique_index(&one, s->db, st->sql, st->sql_len,
+	    st->table, NULL);
+	cg_sandbox_budget_suspend(s->sb, 0);
+	if (rc < 0)
+		s->nomem = 1;
+	if (rc <= 0)
+		return;
+	f = fail_at(s, s->nst - 1);
+	if (f == NULL) {
+		cg_sim_fail_release(&one);
+		s->nomem = 1;
+		return;
+	}
+	one.stmt = f->stmt;
+	cg_sim_fail_release(f);
+	*f = one;
+}
+
+/*
+ * A statement that failed on the seeded rows: what that says about
+ * production, and a stand-in when one lets the rest of the file run.
+ */
+static int
+on_failed(const struct cg_stmt *st, const char *msg, void *payload)
+{
+	struct cg_sim *s = payload;
+	struct cg_sim_fail one, *f;
+	int rc;
+
+	if (!s->have_stmt || s->nomem || st->sql == NULL)
+		return 0;
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = cg_sim_fail_classify(&one, s->db, st->sql, st->sql_len,
+	    st->table, msg, NULL);
+	cg_sandbox_budget_suspend(s->sb, 0);
+	if (rc < 0)
+		s->nomem = 1;
+	if (rc <= 0)
+		return 0;
+	f = fail_at(s, s->nst - 1);
+	if (f == NULL) {
+		cg_sim_fail_release(&one);
+		s->nomem = 1;
+		return 0;
+	}
+	one.stmt = f->stmt;
+	if (f->kind != 0 && f->query != NULL && one.query == NULL) {
+		/* The statement's own precondition says more. */
+		free(f->msg);
+		f->msg = one.msg;
+		one.msg = NULL;
+		cg_sim_fail_release(&one);
+	} else {
+		cg_sim_fail_release(f);
+		*f = one;
+	}
+	if (f->kind == CG_SIM_FAIL_ANY_ROW)
+		f->went_on = cg_sim_fail_stand_in(s->db, st->sql, st->sql_len,
+		    msg);
+	return f->went_on;
+}
+
+static void
 on_stmt(const struct cg_stmt *st, void *payload)
 {
 	struct cg_sim *s = payload;
@@ -2025,6 +2175,12 @@ on_stmt(const struct cg_stmt *st, void *payload)
 		return;
 	}
 	s->have_stmt = 1;
+	/* A renamed column keeps its values, and a renamed key its rows. */
+	if ((st->flags & CG_ST_RENAME_COLUMN) && st->table != NULL &&
+	    st->column != NULL && st->new_name != NULL)
+		rename_column(s, st->table, st->column, st->new_name);
+	if ((st->flags & CG_ST_CREATE) && st->table != NULL)
+		unique_index(s, st);
 	/* A rename takes the seeded rows with it. */
 	if ((st->flags & CG_ST_RENAME_TABLE) && st->table != NULL &&
 	    st->new_name != NULL) {
@@ -2129,6 +2285,7 @@ cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
 			return rc;
 	}
 	hooks.on_stmt_start = on_stmt;
+	hooks.on_stmt_failed = on_failed;
 	hooks.payload = s;
 	s->have_stmt = 0;
 	sqlite3_preupdate_hook(s->db, pre_hook, s);
@@ -2212,6 +2369,23 @@ in_list(const struct cg_strvec *v, const char *name)
 	return 0;
 }
 
+/* 1 when table has a column of that name (hidden ones included). */
+static int
+has_column(struct cg_sim *s, const char *table, const char *col)
+{
+	static const char sql[] = "SELECT 1 FROM pragma_table_xinfo(?1) "
+	    "WHERE name = ?2 COLLATE NOCASE";
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 /* Mark in kept[] the seeded rows of t still in table `final`. */
 static int
 count_kept(struct cg_sim *s, struct stable *t, const char *final,
@@ -2233,6 +2407,15 @@ again:
 		rc = quote_ident(&q, final, err);
 	if (rc == 0)
 		rc = cg_buf_puts(&q, " WHERE ", err);
+	/*
+	 * A key column that is not there any more would be read as a
+	 * string literal (SQLite's double-quoted fallback): match by rowid.
+	 */
+	for (i = 0; by_key == 1 && i < t->ncols; i++)
+		if (t->cols[i].pk > 0 && !has_column(s, final, t->cols[i].name))
+			by_key = 0;
+	if (t->without_rowid && !by_key)
+		by_key = -1;
 	if (by_key == 1) {
 		for (k = 1; rc == 0 && k <= t->nkey; k++)
 			for (i = 0; rc == 0 && i < t->ncols; i++) {
@@ -2411,6 +2594,12 @@ explain_loss(struct result *res, struct cg_sim *s, size_t ti,
 				res->stmt = (long)i;
 				break;
 			}
+		/* A finding of a file always has its file and line. */
+		for (i = s->nst; res->stmt < 0 && i-- > 0;)
+			if (is_name_of(t, final, s->st[i].table))
+				res->stmt = (long)i;
+		if (res->stmt < 0 && s->nst > 0)
+			res->stmt = (long)s->nst - 1;
 		rc = cg_buf_puts(&how, "a rebuild that did not copy them", err);
 		goto out;
 	}
@@ -2574,6 +2763,63 @@ emit(struct cg_sim *s, struct cg_findings *fs, const struct result *res,
 	    x->end_line, x->sql, x->sql_len, err);
 }
 
+/* 1 when q can go inside a shell's double quotes as it is. */
+static int
+shell_safe(const char *q)
+{
+	return strpbrk(q, "\"$`\\!") == NULL;
+}
+
+/* A statement that fails, or may fail, on production's rows. */
+static int
+emit_fail(struct cg_sim *s, struct cg_findings *fs,
+    const struct cg_sim_fail *x, struct cg_err *err)
+{
+	const struct sstmt *at = &s->st[x->stmt];
+	struct cg_finding *f;
+	char *help = NULL;
+	int rc;
+
+	if (x->kind == CG_SIM_FAIL_ANY_ROW) {
+		rc = cg_findings_push(&f, fs, CG_RULE_MIGRATION_FAILS, err,
+		    "fails on a table with rows: %s has rows in production, "
+		    "and SQLite says: %s", x->table, x->why);
+		if (rc == 0)
+			help = cg_strdup("give the column a DEFAULT that is "
+			    "not NULL, or add it nullable and fill it with an "
+			    "UPDATE");
+	} else if (x->query != NULL) {
+		rc = cg_findings_push(&f, fs, CG_RULE_MAY_FAIL_ON_ROWS, err,
+		    "fails in production if %s holds %s; this read-only "
+		    "query lists them: %s", x->table, x->why, x->query);
+		if (rc == 0)
+			help = shell_safe(x->query) ? cg_strdup("run it on "
+			    "production before deploying: wrangler d1 execute "
+			    "<DB> --remote --command \"<the query>\" (or "
+			    "sqlite3 prod.db); no row means the migration "
+			    "applies") : cg_strdup("run the query on "
+			    "production before deploying (wrangler d1 execute "
+			    "<DB> --remote --command, or sqlite3 prod.db); no "
+			    "row means the migration applies");
+	} else {
+		rc = cg_findings_push(&f, fs, CG_RULE_MAY_FAIL_ON_ROWS, err,
+		    "fails in production if %s holds %s (on the seeded rows: "
+		    "%s)", x->table, x->why, x->msg != NULL ? x->msg :
+		    "it failed");
+		if (rc == 0)
+			help = cg_strdup("check production's rows against the "
+			    "constraint before deploying");
+	}
+	if (rc < 0)
+		return rc;
+	if (help == NULL)
+		return cg_err_nomem(err);
+	free(f->help);
+	f->help = help;
+	return cg_finding_set_where(f, at->set, at->path, at->line, at->col,
+	    at->end_line, at->sql, at->sql_len, err);
+}
+
 /* A migration-fails or budget finding already at that place. */
 static int
 already_failed(const struct cg_findings *fs, const struct snote *n)
@@ -2655,6 +2901,8 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 	if (rc == 0 && nlate > 0)
 		rc = cg_findings_push(&f, fs, CG_RULE_NOT_SIMULATED, err,
 		    "not simulated: %zu tables: %s", nlate, SIM_OUT_OF_TIME);
+	for (i = 0; i < s->nfails && rc == 0; i++)
+		rc = emit_fail(s, fs, &s->fails[i], err);
 	for (i = 0; i < s->nnotes && rc == 0; i++) {
 		if (already_failed(fs, &s->notes[i]))
 			continue;

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulation beyond row counts, end to end on real repositories:
+ * rows followed through a renamed key, every finding of a file placed at
+ * a line, and statements that apply on the empty replayed schema but
+ * fail on the rows production has (migration-fails "on a table with
+ * rows", may-fail-on-rows with the query that tells).
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/repo.h"
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = cg_test_tmpdir();
+	cr_assert_eq(cg_test_sh(dir, "git init -q -b main"), 0);
+}
+
+static void
+teardown(void)
+{
+	cg_test_rmrf(dir);
+	free(dir);
+}
+
+TestSuite(simulate_values, .init = setup, .fini = teardown);
+
+static void
+commit(const char *msg)
+{
+	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
+	    0);
+}
+
+/* A history on main, then new files on feature: name, text, ... NULL. */
+static void
+history(const char *base, ...)
+{
+	const char *name, *text;
+	va_list ap;
+
+	cg_test_write(dir, "migrations/0001_init.sql", base);
+	commit("history");
+	cr_assert_eq(cg_test_sh(dir, "git checkout -qb feature"), 0);
+	va_start(ap, base);
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		text = va_arg(ap, const char *);
+		cg_test_write(dir, name, text);
+	}
+	va_end(ap);
+	commit("feature");
+}
+
+static void
+check(struct cg_run *r, const char *format)
+{
+	const char *args[] = { "check-range", "--no-cache", "main..feature",
+		format, NULL };
+
+	cg_test_run(r, dir, args, NULL, NULL);
+}
+
+#define SHOW(r) "exit %d\nstdout:\n%s\nstderr:\n%s", (r).code, (r).out, \
+	(r).err
+
+/* ---- #13 class 3: a renamed key keeps its rows ---- */
+
+Test(simulate_values, renaming_a_text_primary_key_column_loses_no_row)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT);\n",
+	    "migrations/0002_rename.sql",
+	    "ALTER TABLE t RENAME COLUMN t_id TO id;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "data-loss") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "(repository)") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "warning[rename]") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_values, renaming_a_without_rowid_key_column_loses_no_row)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT) WITHOUT "
+	    "ROWID;\nCREATE TABLE u (id INTEGER PRIMARY KEY, t_id TEXT "
+	    "REFERENCES t(t_id) ON DELETE CASCADE);\n",
+	    "migrations/0002_rename.sql",
+	    "ALTER TABLE t RENAME COLUMN t_id TO id;\n"
+	    "UPDATE u SET t_id = t_id;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "data-loss") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_rebuild_under_a_renamed_key_that_copies_nothing_is_placed)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT);\n",
+	    "migrations/0002_rebuild.sql",
+	    "CREATE TABLE t_new (id TEXT PRIMARY KEY, v TEXT);\n"
+	    "DROP TABLE t;\n"
+	    "ALTER TABLE t_new RENAME TO t;\n", (const char *)NULL);
+	check(&r, "--format=json");
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(strstr(r.out, "\"rule\": \"data-loss\"") != NULL ||
+	    strstr(r.out, "\"rule\":\"data-loss\"") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "\"file\": null") == NULL &&
+	    strstr(r.out, "\"line\": null") == NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "0002_rebuild.sql") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+/* ---- fails on production rows ---- */
+
+static const char users[] =
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, bio TEXT);\n"
+    "CREATE TABLE orgs (id INTEGER PRIMARY KEY);\n"
+    "CREATE TABLE members (id INTEGER PRIMARY KEY, org_id INTEGER "
+    "REFERENCES orgs(id) ON DELETE CASCADE);\n";
+
+Test(simulate_values, add_not_null_column_without_default_fails_on_rows)
+{
+	struct cg_run r;
+
+	history(users, "migrations/0002_plan.sql",
+	    "ALTER TABLE users ADD COLUMN plan TEXT NOT NULL;\n"
+	    "DROP TABLE orgs;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(strstr(r.out, "migrations/0002_plan.sql:1:1: "
+	    "error[migration-fails]: fails on a table with rows: users has "
+	    "rows in production") != NULL, "%s", r.out);
+	/* The simulation went on: the cascade two lines later is seen. */
+	cr_assert(strstr(r.out, "[simulated: 2 of 2 rows lost]") != NULL,
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "not-simulated") == NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_values, add_column_with_a_default_is_clean)
+{
+	struct cg_run r;
+
+	history(users, "migrations/0002_plan.sql",
+	    "ALTER TABLE users ADD COLUMN plan TEXT NOT NULL DEFAULT 'free';\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "0 errors, 0 warnings") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_values, unique_index_on_an_existing_column_prints_the_query)
+{
+	struct cg_run r;
+
+	history(users, "migrations/0002_idx.sql",
+	    "CREATE UNIQUE INDEX users_email ON users (email);\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "migrations/0002_idx.sql:1:1: "
+	    "warning[may-fail-on-rows]: fails in production if users holds "
+	    "two rows with the same (email); this read-only query lists "
+	    "them: SELECT email, count(*) FROM users WHERE (email) IS NOT "
+	    "NULL GROUP BY email HAVING count(*) > 1 LIMIT 5") != NULL,
+	    "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_values, unique_index_on_a_table_of_the_same_file_is_clean)
+{
+	struct cg_run r;
+
+	history(users, "migrations/0002_idx.sql",
+	    "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "CREATE UNIQUE INDEX tags_name ON tags (name);\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "0 errors, 0 warnings") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_rebuild_adding_a_check_prints_the_query)
+{
+	struct cg_run r;
+
+	history(users, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "bio TEXT CHECK (length(bio) > 100));\n"
+	    "INSERT INTO users_new SELECT id, email, bio FROM users;\n"
+	    "DROP TABLE users;\n"
+	    "ALTER TABLE users_new RENAME TO users;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "migrations/0002_rebuild.sql:2:1: "
+	    "warning[may-fail-on-rows]: fails in production if users holds "
+	    "rows that break CHECK (length(bio) > 100) of users_new; this "
+	    "read-only query lists them: WITH users_new(id, email, bio) AS "
+	    "(SELECT id, email, bio FROM users) SELECT * FROM users_new "
+	    "WHERE NOT (length(bio) > 100) LIMIT 5") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_rebuild_adding_not_null_prints_the_query_in_json)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT CHECK "
+	    "(email IS NULL OR email LIKE '%@%'));\n",
+	    "migrations/0002_rebuild.sql",
+	    "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT "
+	    "NULL);\n"
+	    "INSERT INTO users_new (id, email) SELECT id, email FROM users;\n"
+	    "DROP TABLE users;\n"
+	    "ALTER TABLE users_new RENAME TO users;\n", (const char *)NULL);
+	check(&r, "--format=json");
+	cr_assert(strstr(r.out, "may-fail-on-rows") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "email IS NULL LIMIT 5") != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
