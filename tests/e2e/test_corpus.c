@@ -413,3 +413,125 @@ Test(corpus, simple_agent_manager_0047_is_caught)
 	cg_test_rmrf(dir);
 	free(dir);
 }
+
+/*
+ * The header (comments, blank and config lines) and the findings of an
+ * expectation file, and the config lines alone (the .cascadeguard).
+ */
+static void
+split_expected(const char *want, char **hdr, char **cfg, char **body)
+{
+	const char *line, *eol;
+	size_t hl = 0, cl = 0, bl = 0, n;
+	int head;
+
+	*hdr = malloc(strlen(want) + 1);
+	*cfg = malloc(strlen(want) + 1);
+	*body = malloc(strlen(want) + 1);
+	cr_assert(*hdr != NULL && *cfg != NULL && *body != NULL);
+	for (line = want; *line != '\0'; line = *eol ? eol + 1 : eol) {
+		eol = strchr(line, '\n');
+		if (eol == NULL)
+			eol = line + strlen(line);
+		n = (size_t)(eol - line);
+		head = line[0] == '#' || n == 0 ||
+		    strncmp(line, "config: ", 8) == 0;
+		if (head) {
+			memcpy(*hdr + hl, line, n);
+			hl += n;
+			(*hdr)[hl++] = '\n';
+		} else {
+			memcpy(*body + bl, line, n);
+			bl += n;
+			(*body)[bl++] = '\n';
+		}
+		if (strncmp(line, "config: ", 8) == 0) {
+			memcpy(*cfg + cl, line + 8, n - 8);
+			cl += n - 8;
+			(*cfg)[cl++] = '\n';
+		}
+	}
+	(*hdr)[hl] = (*cfg)[cl] = (*body)[bl] = '\0';
+}
+
+ParameterizedTestParameters(corpus, each_head_migration_on_its_history)
+{
+	static size_t idx[NPROJECTS];
+	size_t i, n = 0;
+	const char *s;
+
+	for (i = 0; i < NPROJECTS; i++) {
+		s = strstr(projects[i].name, "__head");
+		if (s != NULL && s[6] == '\0')
+			idx[n++] = i;
+	}
+	return cr_make_param_array(size_t, idx, n);
+}
+
+/*
+ * The precision suite (#13): the later snapshot of a project with two
+ * (`__head`), one commit per migration in run order on top of the rest
+ * of the tree, and every commit checked against its parent (history =
+ * the files before it, new = that file), as a push of each would be.
+ * What is found must be tests/corpus/<project>.precision.expected, a
+ * reviewed file like the others (CG_UPDATE_EXPECTED=1 rewrites it).
+ */
+ParameterizedTest(size_t *i, corpus, each_head_migration_on_its_history)
+{
+	const struct project *p = &projects[*i];
+	const char *args[] = { "check-range", "--each-commit", "cgbase..HEAD",
+		NULL };
+	char path[4096], conf[4096];
+	char *want, *hdr, *cfg, *body, *got;
+	struct cg_run r;
+	char *dir;
+	FILE *f;
+
+	if (corpus() == NULL)
+		cr_skip_test("CG_CORPUS does not point at ../shared/corpus");
+	snprintf(path, sizeof(path), "%stests/corpus/%s.precision.expected",
+	    cg_test_src(""), p->name);
+	want = slurp(path);
+	if (want == NULL)
+		want = strdup("");
+	cr_assert_not_null(want);
+	split_expected(want, &hdr, &cfg, &body);
+	dir = cg_test_tmpdir();
+	snprintf(conf, sizeof(conf), "[cascadeguard]\n%s%s",
+	    getenv("CG_BIN_WRAPPER") != NULL && getenv("CG_BIN_WRAPPER")[0] ?
+	    "time-budget-ms = 60000\n" : "", cfg);
+	if (strcmp(conf, "[cascadeguard]\n") != 0)
+		cg_test_write(dir, ".cascadeguard", conf);
+	cr_assert_eq(cg_test_sh(dir, "git init -q && cp -R '%s/%s/.' . && "
+	    "ls -d %s | grep -v -e '\\.down\\.sql$' | LC_ALL=C sort "
+	    "> .git/cglist && rm -f $(cat .git/cglist) && git add -A && "
+	    "git commit -qm base && git tag cgbase && "
+	    "while read -r m; do cp '%s/%s/'\"$m\" \"$m\" && git add \"$m\" "
+	    "&& git commit -qm \"$m\" || exit 1; done < .git/cglist",
+	    corpus(), p->name, p->glob, corpus(), p->name), 0);
+	cg_test_run(&r, dir, args, NULL, NULL);
+	log_run("each head migration", p, &r);
+	cr_assert(r.code == 0 || r.code == 1, "%s: exit %d\n%s\n%s", p->name,
+	    r.code, r.err, r.out);
+	cr_assert_str_empty(r.err, "%s: %s", p->name, r.err);
+	got = normalize(r.out);
+	if (getenv("CG_UPDATE_EXPECTED") != NULL) {
+		f = fopen(path, "w");
+		cr_assert_not_null(f, "cannot write %s", path);
+		fprintf(f, "%s%s", hdr, got);
+		fclose(f);
+	} else {
+		cr_assert_str_eq(got, body, "%s: the findings differ from %s "
+		    "(review the change; CG_UPDATE_EXPECTED=1 rewrites it)\n"
+		    "---- got:\n%s---- expected:\n%s---- run:\n%s", p->name,
+		    path, got, body, r.out);
+	}
+	free(got);
+	free(body);
+	free(cfg);
+	free(hdr);
+	free(want);
+	cg_run_release(&r);
+	cg_test_rmrf(dir);
+	free(dir);
+}
