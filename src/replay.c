@@ -1360,8 +1360,11 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		/* The simulation may stand in for it and go on. */
 		if (res == RUN_FAILED && hooks != NULL &&
 		    hooks->on_stmt_failed != NULL &&
-		    hooks->on_stmt_failed(&st, msg, hooks->payload) > 0)
+		    hooks->on_stmt_failed(&st, msg, hooks->payload) > 0) {
 			res = RUN_OK;
+			free(msg);	/* the next statement's run sets it again */
+			msg = NULL;
+		}
 		if (res == RUN_FAILED) {
 			st.error = msg;
 			st.error_col = caret;
