@@ -303,18 +303,32 @@ pusher(void)
 	return "unknown";
 }
 
-/* Append one line to the audit log; O_APPEND keeps lines whole. */
+/*
+ * Append one line to the audit log; O_APPEND keeps lines whole.  The log
+ * must be a regular file (a symbolic link to one is fine: the path is the
+ * administrator's): O_NONBLOCK makes opening a FIFO return at once, with
+ * ENXIO when nothing reads it, and fstat refuses it when something does,
+ * so that a FIFO or a device at that path cannot hang the hook.
+ */
 static int
 audit_append(const char *file, const char *line, size_t len,
     struct cg_err *err)
 {
+	struct stat sb;
 	ssize_t n;
 	int fd;
 
-	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
+	    0640);
 	if (fd < 0)
 		return cg_err_set(err, CG_ESYS, "cannot open the audit log "
-		    "'%s': %s", file, strerror(errno));
+		    "'%s': %s", file, errno == ENXIO ? "not a regular file" :
+		    strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		(void)close(fd);
+		return cg_err_set(err, CG_ESYS, "cannot open the audit log "
+		    "'%s': not a regular file", file);
+	}
 	n = write(fd, line, len);
 	if (n < 0 || (size_t)n != len) {
 		(void)close(fd);

@@ -374,6 +374,45 @@ Test(pre_receive, push_options_need_the_server_to_allow_them)
 	free(old);
 }
 
+/*
+ * A FIFO at the audit log's path (with no reader, and with one): the
+ * override is refused at once, naming the log, and the hook never hangs.
+ */
+Test(pre_receive, audit_log_that_is_a_fifo_refuses_the_override_at_once,
+    .timeout = 120)
+{
+	char *old = rev(SRV, "refs/heads/main");
+	char *tip, *out;
+
+	add_migration("0003_rebuild_projects.sql", 1);
+	tip = rev("work", "HEAD");
+	cr_assert_eq(cg_test_sh(dir, "mkfifo audit.fifo && "
+	    "git -C " SRV " config receive.advertisePushOptions true && "
+	    "git -C " SRV " config cascadeguard.allowPushOption true && "
+	    "git -C " SRV " config cascadeguard.auditLog \"$PWD/audit.fifo\""),
+	    0);
+	cr_assert_neq(push("-o cascadeguard.allow=cascade-drop "
+	    "-o 'cascadeguard.reason=empty table' origin main"), 0);
+	assert_rejected(SRV, "refs/heads/main", old, tip);
+	out = slurp("push.out");
+	cr_assert(strstr(out, "audit.fifo': not a regular file") != NULL,
+	    "%s", out);
+	free(out);
+	/* with a reader holding the FIFO open: refused as well */
+	cr_assert_eq(cg_test_sh(dir, "sleep 60 3<>audit.fifo & "
+	    "echo $! >reader.pid"), 0);
+	cr_assert_neq(push("-o cascadeguard.allow=cascade-drop "
+	    "-o 'cascadeguard.reason=empty table' origin main"), 0);
+	assert_rejected(SRV, "refs/heads/main", old, tip);
+	out = slurp("push.out");
+	cr_assert(strstr(out, "audit.fifo': not a regular file") != NULL,
+	    "%s", out);
+	free(out);
+	cr_assert_eq(cg_test_sh(dir, "kill \"$(cat reader.pid)\""), 0);
+	free(tip);
+	free(old);
+}
+
 Test(pre_receive, garbage_on_stdin_exits_2)
 {
 	static const char *const args[] = { "pre-receive", NULL };
