@@ -34,7 +34,7 @@
 #define SIM_TRIES 64		/* inserts tried per row */
 #define SIM_MAX_LITERALS 16	/* literals of a table's text used as candidates */
 #define SIM_MAX_EVENTS 100000	/* SECURITY: bounded memory for the hook */
-#define SIM_OUT_OF_TIME "the time budget ran out while seeding"
+#define SIM_OUT_OF_BUDGET "the step or time budget ran out while seeding"
 
 struct scol {
 	char *name;
@@ -1300,7 +1300,7 @@ seed_table(struct cg_sim *s, struct stable *t, struct cg_err *err)
 			if (src == SQLITE_INTERRUPT ||
 			    cg_sandbox_budget_hit(s->sb)) {
 				free(last);
-				last = cg_strdup(SIM_OUT_OF_TIME);
+				last = cg_strdup(SIM_OUT_OF_BUDGET);
 				goto done;
 			}
 			free(last);
@@ -1846,8 +1846,8 @@ reach_file(struct cg_sim *s, const char *text, size_t len,
 
 /*
  * Seed the marked tables not seeded yet: parents before children, with
- * foreign keys and triggers off, within the time budget, cycles fixed
- * up after.  The pre-update hook is only set while a file runs, so the
+ * foreign keys and triggers off, within the step and time budgets, cycles
+ * fixed up after.  The pre-update hook is only set while a file runs, so the
  * seed is not recorded as something a migration did.
  */
 static int
@@ -1888,7 +1888,7 @@ seed_marked(struct cg_sim *s, struct cg_err *err)
 
 		t->tried = 1;
 		if (cg_sandbox_budget_hit(s->sb)) {
-			t->why = cg_strdup(SIM_OUT_OF_TIME);
+			t->why = cg_strdup(SIM_OUT_OF_BUDGET);
 			if (t->why == NULL) {
 				rc = cg_err_nomem(err);
 				break;
@@ -2856,7 +2856,7 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 		if (!t->tried)
 			continue;	/* no file could reach it: not seeded */
 		if (t->nrows == 0 && t->why != NULL &&
-		    strcmp(t->why, SIM_OUT_OF_TIME) == 0) {
+		    strcmp(t->why, SIM_OUT_OF_BUDGET) == 0) {
 			nlate++;	/* one note for all of them, below */
 			continue;
 		}
@@ -2900,7 +2900,7 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 	}
 	if (rc == 0 && nlate > 0)
 		rc = cg_findings_push(&f, fs, CG_RULE_NOT_SIMULATED, err,
-		    "not simulated: %zu tables: %s", nlate, SIM_OUT_OF_TIME);
+		    "not simulated: %zu tables: %s", nlate, SIM_OUT_OF_BUDGET);
 	for (i = 0; i < s->nfails && rc == 0; i++)
 		rc = emit_fail(s, fs, &s->fails[i], err);
 	for (i = 0; i < s->nnotes && rc == 0; i++) {
