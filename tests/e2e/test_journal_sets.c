@@ -7,11 +7,11 @@
  * binary, the false case and the true one side by side.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/expect.h"
 #include "helpers/repo.h"
 
 static char *dir;
@@ -46,47 +46,7 @@ branch(const char *name)
 }
 
 /* cascadeguard with the NULL-terminated arguments, in dir. */
-static void
-run(struct cg_run *r, const char *first, ...)
-{
-	const char *args[16];
-	size_t n = 0;
-	va_list ap;
-
-	args[n++] = first;
-	va_start(ap, first);
-	while (n < 15 && (args[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	args[n] = NULL;
-	cg_test_run(r, dir, args, NULL, NULL);
-}
-
-/* 1 when text holds line as a whole line. */
-static int
-has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-	const char *p = text;
-
-	while ((p = strstr(p, line)) != NULL) {
-		if ((p == text || p[-1] == '\n') &&
-		    (p[n] == '\n' || p[n] == '\0'))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-#define ASSERT_LINE(r, line) \
-	cr_assert(has_line((r)->out, (line)), "missing line:\n%s\n" \
-	    "stdout:\n%s\nstderr:\n%s", (line), (r)->out, (r)->err)
-#define ASSERT_NO(r, text) \
-	cr_assert(strstr((r)->out, (text)) == NULL, "unexpected '%s':\n%s", \
-	    (text), (r)->out)
-#define ASSERT_EXIT(r, c) \
-	cr_assert_eq((r)->code, (c), "exit %d, expected %d\nstdout:\n%s\n" \
-	    "stderr:\n%s", (r)->code, (c), (r)->out, (r)->err)
+#define run(r, ...) cg_test_runl((r), dir, __VA_ARGS__)
 
 static const char projects[] =
     "CREATE TABLE `projects` (`id` integer PRIMARY KEY NOT NULL, "

@@ -7,11 +7,11 @@
  * repositories, the real binary, exact finding lines.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/expect.h"
 #include "helpers/repo.h"
 
 static char *dir;
@@ -46,44 +46,7 @@ branch(const char *name)
 }
 
 /* cascadeguard with the NULL-terminated arguments, in dir. */
-static void
-run(struct cg_run *r, const char *first, ...)
-{
-	const char *args[16];
-	size_t n = 0;
-	va_list ap;
-
-	args[n++] = first;
-	va_start(ap, first);
-	while (n < 15 && (args[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	args[n] = NULL;
-	cg_test_run(r, dir, args, NULL, NULL);
-}
-
-/* 1 when text holds line as a whole line. */
-static int
-has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-	const char *p = text;
-
-	while ((p = strstr(p, line)) != NULL) {
-		if ((p == text || p[-1] == '\n') &&
-		    (p[n] == '\n' || p[n] == '\0'))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-#define ASSERT_LINE(r, line) \
-	cr_assert(has_line((r)->out, (line)), "missing line:\n%s\n" \
-	    "stdout:\n%s\nstderr:\n%s", (line), (r)->out, (r)->err)
-#define ASSERT_EXIT(r, c) \
-	cr_assert_eq((r)->code, (c), "exit %d, expected %d\nstdout:\n%s\n" \
-	    "stderr:\n%s", (r)->code, (c), (r)->out, (r)->err)
+#define run(r, ...) cg_test_runl((r), dir, __VA_ARGS__)
 
 static const char parent_and_child[] =
     "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
@@ -418,7 +381,7 @@ Test(layouts, drizzle_commit_pragma_begin_rebuild_is_clean)
 	run(&r, "check-range", "--target", "d1", "main..homarr", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:8:1: " CASCADE_DROP_1);
-	cr_assert(has_line(r.out, "drizzle/0002_rebuild.sql:3:1: "
+	cr_assert(cg_test_has_line(r.out, "drizzle/0002_rebuild.sql:3:1: "
 	    "error[transaction-in-migration]: BEGIN inside a migration: D1 "
 	    "runs each migration file in its own transaction and fails with "
 	    "\"cannot start a transaction within a transaction\""), "%s",
@@ -1018,7 +981,7 @@ Test(layouts, detection_memo_skips_only_unchanged_folders)
 	commit("drop");
 	run(&r, "check-range", "second..HEAD", NULL);
 	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
-	cr_assert(has_line(r.out, "[src/app/migrations] "
+	cr_assert(cg_test_has_line(r.out, "[src/app/migrations] "
 	    "src/app/migrations/0002_drop.sql:1:1: error[cascade-drop]: "
 	    "DROP TABLE a deletes every row of 1 table through ON DELETE "
 	    "CASCADE"), "%s", r.out);
@@ -1440,7 +1403,7 @@ Test(layouts, wrapped_file_that_commits_for_good_is_reported)
 	commit("x");
 	run(&r, "check-range", "--target", "sqlx", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
-	cr_assert(has_line(r.out, "migrations/0002_x.sql:2:1: "
+	cr_assert(cg_test_has_line(r.out, "migrations/0002_x.sql:2:1: "
 	    "error[transaction-in-migration]: this ends the transaction the "
 	    "runner opened (sqlx runs each migration in a transaction unless "
 	    "its first line is -- no-transaction) and the file opens none "

@@ -398,3 +398,34 @@ cg_test_count(const char *hay, const char *needle)
 	}
 	return n;
 }
+
+int
+cg_test_has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p = text;
+
+	while ((p = strstr(p, line)) != NULL) {
+		if ((p == text || p[-1] == '\n') &&
+		    (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+void
+cg_test_runl(struct cg_run *r, const char *dir, const char *first, ...)
+{
+	const char *args[16];
+	size_t n = 0;
+	va_list ap;
+
+	args[n++] = first;
+	va_start(ap, first);
+	while (n < 15 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	cg_test_run(r, dir, args, NULL, NULL);
+}

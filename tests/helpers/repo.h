@@ -71,4 +71,13 @@ extern long cg_test_hard_timeout_ms;
 /* Count occurrences of needle in hay. */
 size_t cg_test_count(const char *hay, const char *needle);
 
+/* 1 when text holds line as a whole line. */
+int cg_test_has_line(const char *text, const char *line);
+
+/*
+ * cg_test_run with the NULL-terminated arguments (at most 15), no stdin
+ * and no extra environment.
+ */
+void cg_test_runl(struct cg_run *r, const char *dir, const char *first, ...);
+
 #endif
