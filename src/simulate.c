@@ -160,6 +160,9 @@ struct cg_sim {
 	/* Statements that fail, or may fail, on production's rows. */
 	struct cg_sim_fail *fails;
 	size_t nfails, capfails;
+	/* Seeded values and what changed them (simulate_values.c). */
+	struct cg_sim_values *vals;
+	unsigned serial;	/* makes each seeded value unique */
 };
 
 /* ---- small helpers ---- */
@@ -440,6 +443,7 @@ cg_sim_free(struct cg_sim *s)
 	free(s->trig);
 	free(s->hash);
 	free(s->work);
+	cg_sim_values_free(s->vals);
 	cg_sandbox_free(s->sb);
 	free(s);
 }
@@ -1945,6 +1949,9 @@ cg_sim_new(struct cg_sim **out, struct cg_sandbox *base, struct cg_err *err)
 	if (rc < 0)
 		goto out;
 	s->db = cg_sandbox_db(s->sb);
+	rc = cg_sim_values_new(&s->vals, err);
+	if (rc < 0)
+		goto out;
 	cg_sandbox_budget_suspend(s->sb, 1);
 	rc = load_tables(s, err);
 	if (rc == 0)
@@ -2175,6 +2182,7 @@ on_stmt(const struct cg_stmt *st, void *payload)
 		return;
 	}
 	s->have_stmt = 1;
+	cg_sim_values_stmt(s->vals, s->nst - 1, st);
 	/* A renamed column keeps its values, and a renamed key its rows. */
 	if ((st->flags & CG_ST_RENAME_COLUMN) && st->table != NULL &&
 	    st->column != NULL && st->new_name != NULL)
@@ -2246,6 +2254,8 @@ pre_hook(void *payload, sqlite3 *db, int op, const char *zdb,
 	e->stmt = s->nst - 1;
 	e->op = op;
 	e->depth = sqlite3_preupdate_depth(db);
+	if (op == SQLITE_UPDATE)
+		cg_sim_values_update(s->vals, i, row, e->stmt, e->depth);
 }
 
 static int
@@ -2270,6 +2280,52 @@ add_note(struct cg_sim *s, const char *set, const char *path,
 	return 0;
 }
 
+static int count_kept(struct cg_sim *s, struct stable *t, const char *final,
+    int *kept, int end, struct cg_err *err);
+
+/* The names of t's columns as followed so far; caller frees the array. */
+static const char **
+col_names(const struct stable *t)
+{
+	const char **v = calloc(t->ncols ? t->ncols : 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; v != NULL && i < t->ncols; i++)
+		v[i] = t->cols[i].name;
+	return v;
+}
+
+/* The values of the tables seeded for the next file, as they are now. */
+static int
+take_values(struct cg_sim *s, struct cg_err *err)
+{
+	int kept[SIM_ROWS];
+	const char **names;
+	size_t i;
+	int rc = 0;
+
+	cg_sandbox_budget_suspend(s->sb, 1);
+	for (i = 0; i < s->nt && rc == 0; i++) {
+		struct stable *t = &s->t[i];
+
+		if (t->nrows == 0 || cg_sim_values_have(s->vals, i))
+			continue;
+		rc = count_kept(s, t, t->cur, kept, 0, err);
+		if (rc < 0)
+			break;
+		names = col_names(t);
+		if (names == NULL) {
+			rc = cg_err_nomem(err);
+			break;
+		}
+		rc = cg_sim_values_seeded(s->vals, i, t->nrows, names,
+		    t->ncols, err);
+		free(names);
+	}
+	cg_sandbox_budget_suspend(s->sb, 0);
+	return rc;
+}
+
 int
 cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
     const struct cg_source *src, struct cg_err *err)
@@ -2284,6 +2340,9 @@ cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
 		if (rc < 0)
 			return rc;
 	}
+	rc = take_values(s, err);
+	if (rc < 0)
+		return rc;
 	hooks.on_stmt_start = on_stmt;
 	hooks.on_stmt_failed = on_failed;
 	hooks.payload = s;
@@ -2389,7 +2448,7 @@ has_column(struct cg_sim *s, const char *table, const char *col)
 /* Mark in kept[] the seeded rows of t still in table `final`. */
 static int
 count_kept(struct cg_sim *s, struct stable *t, const char *final,
-    int *kept, struct cg_err *err)
+    int *kept, int end, struct cg_err *err)
 {
 	struct cg_buf q = CG_BUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -2402,7 +2461,7 @@ again:
 	q.len = 0;
 	if (t->without_rowid && !by_key)
 		by_key = -1;	/* the key is gone: rows cannot be matched */
-	rc = cg_buf_puts(&q, "SELECT 1 FROM ", err);
+	rc = cg_buf_puts(&q, "SELECT * FROM ", err);	/* the values too */
 	if (rc == 0)
 		rc = quote_ident(&q, final, err);
 	if (rc == 0)
@@ -2457,9 +2516,13 @@ again:
 		else
 			sqlite3_bind_int64(st, 1, t->rows[r].rowid);
 		src = sqlite3_step(st);
-		if (src == SQLITE_ROW)
+		if (src == SQLITE_ROW) {
 			kept[r] = 1;
-		else if (src != SQLITE_DONE) {
+			rc = cg_sim_values_row(s->vals, (size_t)(t - s->t), r,
+			    end, st, err);
+			if (rc < 0)
+				goto out;
+		} else if (src != SQLITE_DONE) {
 			rc = sql_fail(s, src, "read the end state", err);
 			goto out;
 		}
@@ -2467,6 +2530,37 @@ again:
 out:
 	sqlite3_finalize(st);
 	cg_buf_release(&q);
+	return rc;
+}
+
+static int
+place_at(struct cg_finding *f, size_t stmt, void *payload,
+    struct cg_err *err)
+{
+	struct cg_sim *s = payload;
+	const struct sstmt *x;
+
+	if (stmt >= s->nst)
+		return 0;
+	x = &s->st[stmt];
+	return cg_finding_set_where(f, x->set, x->path, x->line, x->col,
+	    x->end_line, x->sql, x->sql_len, err);
+}
+
+/* Column by column: values lost, moved, converted or overwritten. */
+static int
+judge_values(struct cg_sim *s, size_t ti, const char *final,
+    const int *kept, struct cg_findings *fs, struct cg_err *err)
+{
+	const char **names = col_names(&s->t[ti]);
+	int rc;
+
+	if (names == NULL)
+		return cg_err_nomem(err);
+	rc = cg_sim_values_judge(s->vals, s->db, ti, s->t[ti].name, final, names,
+	    s->t[ti].ncols, kept, s->t[ti].nrows, s->nst, fs, place_at, s,
+	    err);
+	free(names);
 	return rc;
 }
 
@@ -2874,7 +2968,11 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 			final = t->name;
 		else
 			continue;	/* dropped: the static rules report it */
-		rc = count_kept(s, t, final, kept, err);
+		cg_sim_values_end_reset(s->vals, i);
+		rc = count_kept(s, t, final, kept, 1, err);
+		if (rc < 0)
+			break;
+		rc = judge_values(s, i, final, kept, fs, err);
 		if (rc < 0)
 			break;
 		for (r = 0, lost = 0; r < t->nrows; r++)

@@ -188,7 +188,8 @@ Test(simulate_e2e, seeding_for_a_later_file_fires_no_base_trigger)
 	    "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\n"
 	    "CREATE TRIGGER tomb AFTER INSERT ON deleted_items BEGIN DELETE "
 	    "FROM items WHERE id = NEW.item_id; END;\n",
-	    "migrations/0002_a.sql", "UPDATE items SET name = upper(name);\n",
+	    "migrations/0002_a.sql",
+	    "UPDATE items SET name = upper(name) WHERE id = 1;\n",
 	    "migrations/0003_b.sql",
 	    "ALTER TABLE deleted_items ADD COLUMN why TEXT;\n",
 	    (const char *)NULL);

@@ -232,3 +232,149 @@ Test(simulate_values, a_rebuild_adding_not_null_prints_the_query_in_json)
 	cr_assert(strstr(r.out, "email IS NULL LIMIT 5") != NULL, "%s", r.out);
 	cg_run_release(&r);
 }
+
+/* ---- #14 item 1: values followed column by column ---- */
+
+static const char people[] =
+    "CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT, "
+    "name TEXT, bio TEXT, plan TEXT);\n";
+
+/* The finding's line in text output: "0002_x.sql:LINE:1: SEV[RULE]". */
+static int
+has_at(const char *out, const char *where, const char *rule,
+    const char *what)
+{
+	char needle[256];
+	const char *p;
+
+	(void)snprintf(needle, sizeof(needle), "%s[%s]", where, rule);
+	p = strstr(out, needle);
+	if (p == NULL)
+		(void)snprintf(needle, sizeof(needle), "%s", where);
+	return p != NULL && strstr(p, what) != NULL;
+}
+
+Test(simulate_values, a_rebuild_that_leaves_a_column_out_loses_its_values)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, plan TEXT);\n"
+	    "INSERT INTO people_new (id, email, name, plan)\n"
+	    "  SELECT id, email, name, plan FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: warning",
+	    "column-values-lost", "people.bio"), SHOW(r));
+	cr_assert(strstr(r.out, "2 seeded values") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "people.email") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, an_explicit_drop_column_is_only_drop_column)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_drop.sql",
+	    "ALTER TABLE people DROP COLUMN bio;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "warning[drop-column]") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "column-values-lost") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_positional_copy_in_another_order_swaps_columns)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, bio TEXT, plan TEXT);\n"
+	    "INSERT INTO people_new SELECT id, name, email, bio, plan "
+	    "FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "people.email"), SHOW(r));
+	cr_assert(strstr(r.out, "values of column name") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "people.bio") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_cast_or_substr_in_the_copy_changes_values)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, bio TEXT, plan INTEGER);\n"
+	    "INSERT INTO people_new (id, email, name, bio, plan)\n"
+	    "  SELECT id, email, substr(name, 1, 3), bio, CAST(plan AS "
+	    "INTEGER) FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "people.name"), SHOW(r));
+	cr_assert(strstr(r.out, "people.plan converted") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "people.email") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, an_update_without_where_overwrites_the_column)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_plan.sql",
+	    "-- everyone on the free plan\n"
+	    "UPDATE people SET plan = 'free';\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(has_at(r.out, "0002_plan.sql:2:1: warning",
+	    "column-overwritten", "people.plan"), SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_faithful_rebuild_by_name_in_another_order_is_clean)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, plan TEXT, "
+	    "bio TEXT, full_name TEXT, email TEXT, added TEXT DEFAULT 'x', "
+	    "score INTEGER);\n"
+	    "INSERT INTO people_new (id, email, full_name, bio, plan)\n"
+	    "  SELECT id, email, name, bio, plan FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n"
+	    "ALTER TABLE people RENAME COLUMN bio TO about;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "column-values") == NULL, SHOW(r));
+	cr_assert(strstr(r.out, "data-loss") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_backfill_and_a_targeted_update_are_clean)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_backfill.sql",
+	    "ALTER TABLE people ADD COLUMN handle TEXT;\n"
+	    "UPDATE people SET handle = lower(name) WHERE handle IS NULL;\n"
+	    "UPDATE people SET plan = 'pro' WHERE id = 1;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "0 errors, 0 warnings") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "column-") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
