@@ -16,6 +16,7 @@
 #include "finding.h"
 #include "rules.h"
 #include "simulate_int.h"
+#include "sqltext.h"
 #include "util.h"
 #include "banned.h"
 
@@ -44,6 +45,7 @@ struct vstmt {
 	char *column;
 	char *new_name;
 	int copy;		/* INSERT ... SELECT */
+	char *where;		/* UPDATE: its top-level WHERE, to the end */
 };
 
 struct vupd {
@@ -119,6 +121,7 @@ cg_sim_values_free(struct cg_sim_values *v)
 		free(v->st[i].table);
 		free(v->st[i].column);
 		free(v->st[i].new_name);
+		free(v->st[i].where);
 	}
 	free(v->st);
 	free(v->up);
@@ -147,6 +150,28 @@ cg_sim_values_have(const struct cg_sim_values *v, size_t ti)
 	return ti < v->nt && v->t[ti].have;
 }
 
+static int
+ident_char(char c)
+{
+	return c == '_' || (c >= '0' && c <= '9') ||
+	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+	    (unsigned char)c >= 0x80;
+}
+
+/* 1 when word occurs in text as a whole identifier. */
+static int
+word_in(const char *text, const char *word)
+{
+	size_t n = strlen(word), len = strlen(text), i;
+
+	for (i = 0; n > 0 && i + n <= len; i++)
+		if (strncasecmp(text + i, word, n) == 0 &&
+		    (i == 0 || !ident_char(text[i - 1])) &&
+		    (i + n == len || !ident_char(text[i + n])))
+			return 1;
+	return 0;
+}
+
 /* 1 when the text has SELECT as a word. */
 static int
 has_select(const char *sql, size_t len)
@@ -159,6 +184,27 @@ has_select(const char *sql, size_t len)
 		    ((sql[i - 1] | 0x20) >= 'a' && (sql[i - 1] | 0x20) <= 'z'))))
 			return 1;
 	return 0;
+}
+
+/* The text after an UPDATE's top-level WHERE, or NULL (none, no memory). */
+static char *
+where_of(const char *sql, size_t len)
+{
+	struct cg_tok t;
+	size_t pos = 0;
+	int depth = 0;
+
+	for (;;) {
+		t = cg_sql_next_token(sql, len, &pos);
+		if (t.kind == CG_TOK_END)
+			return NULL;
+		if (t.kind == CG_TOK_PUNCT && sql[t.off] == '(')
+			depth++;
+		else if (t.kind == CG_TOK_PUNCT && sql[t.off] == ')')
+			depth--;
+		else if (depth == 0 && cg_tok_is(sql, t, "WHERE"))
+			return cg_strndup(sql + pos, len - pos);
+	}
 }
 
 void
@@ -185,6 +231,8 @@ cg_sim_values_stmt(struct cg_sim_values *v, size_t stmt,
 	x->new_name = st->new_name != NULL ? cg_strdup(st->new_name) : NULL;
 	x->copy = (st->flags & (CG_ST_INSERT | CG_ST_REPLACE)) &&
 	    st->sql != NULL && has_select(st->sql, st->sql_len);
+	if ((st->flags & CG_ST_UPDATE) && st->sql != NULL)
+		x->where = where_of(st->sql, st->sql_len);
 	if (x->table == NULL || (st->column != NULL && x->column == NULL) ||
 	    (st->new_name != NULL && x->new_name == NULL))
 		v->nomem = 1;
@@ -508,6 +556,36 @@ renamed_to(const struct vtab *t, size_t c, const int *kept)
 	return 0;
 }
 
+/*
+ * 1 when UPDATE stmt has a WHERE that tests a column it changes: a fix
+ * of the rows whose values are wrong (WHERE slug GLOB '*[^a-z]*'), which
+ * the seeded values happen to match, not an overwrite of the column.
+ */
+static int
+targeted(const struct cg_sim_values *v, const struct vtab *t,
+    const char *const *cur, size_t ncols, const long *over,
+    const size_t *overn, size_t stmt)
+{
+	const char *w = NULL, *n;
+	size_t i, c;
+
+	for (i = 0; i < v->nst; i++)
+		if (v->st[i].stmt == stmt)
+			w = v->st[i].where;
+	if (w == NULL)
+		return 0;
+	for (c = 0; c < t->ncols; c++) {
+		if (over[c] != (long)stmt &&
+		    !(over[c] == -2 && overn[c] == stmt))
+			continue;
+		n = t->idx[c] >= 0 && (size_t)t->idx[c] < ncols ?
+		    cur[t->idx[c]] : t->names[c];
+		if (word_in(w, n))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 push(struct cg_findings *fs, enum cg_rule rule, size_t stmt,
     int (*place)(struct cg_finding *, size_t, void *, struct cg_err *),
@@ -535,6 +613,8 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 	size_t c, r, nz, ndiff, nupd, nmoved, nother, nconv, nnull;
 	const char *from, *colname;
 	long e, copy, at, upd;
+	long *over = NULL;	/* per column: the UPDATE that overwrote it */
+	size_t *overn = NULL;
 	int other;
 	int rc = 0;
 
@@ -545,6 +625,14 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 	t = &v->t[ti];
 	if (nrows < t->nrows)
 		return 0;
+	over = malloc((t->ncols ? t->ncols : 1) * sizeof(*over));
+	overn = calloc(t->ncols ? t->ncols : 1, sizeof(*overn));
+	if (over == NULL || overn == NULL) {
+		rc = cg_err_nomem(err);
+		goto out;
+	}
+	for (c = 0; c < t->ncols; c++)
+		over[c] = -1;
 	copy = copy_into(v, final);
 	for (c = 0; c < t->ncols && rc == 0; c++) {
 		colname = t->idx[c] >= 0 && (size_t)t->idx[c] < ncols ?
@@ -647,14 +735,30 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 			continue;
 		}
 		if (nupd == nz && ndiff == nupd && upd >= 0) {
-			rc = cg_buf_printf(&m, err, "simulated: UPDATE "
-			    "overwrote every seeded value of %s.%s (%zu of "
-			    "%zu)", final, colname, nupd, nz);
-			if (rc == 0)
-				rc = push(fs, CG_RULE_COLUMN_OVERWRITTEN,
-				    (size_t)upd, place, payload, err, m.data);
+			over[c] = upd;
+			overn[c] = nupd;
+		} else if (nupd > 0) {
+			over[c] = -2;	/* the UPDATE changed it on some rows */
+			overn[c] = (size_t)upd;
 		}
 	}
+	for (c = 0; c < t->ncols && rc == 0; c++) {
+		if (over[c] < 0 || targeted(v, t, cur, ncols, over, overn,
+		    (size_t)over[c]))
+			continue;
+		colname = t->idx[c] >= 0 && (size_t)t->idx[c] < ncols ?
+		    cur[t->idx[c]] : t->names[c];
+		m.len = 0;
+		rc = cg_buf_printf(&m, err, "simulated: UPDATE overwrote every "
+		    "seeded value of %s.%s (%zu of %zu)", final, colname,
+		    overn[c], overn[c]);
+		if (rc == 0)
+			rc = push(fs, CG_RULE_COLUMN_OVERWRITTEN,
+			    (size_t)over[c], place, payload, err, m.data);
+	}
+out:
+	free(over);
+	free(overn);
 	cg_buf_release(&m);
 	return rc;
 }

@@ -378,3 +378,32 @@ Test(simulate_values, a_backfill_and_a_targeted_update_are_clean)
 	cr_assert(strstr(r.out, "column-") == NULL, SHOW(r));
 	cg_run_release(&r);
 }
+
+Test(simulate_values, a_fix_of_bad_values_that_the_seed_matches_is_clean)
+{
+	struct cg_run r;
+
+	/* Every seeded name has a '_', so the WHERE matches both rows: a
+	 * fix of the rows whose own value is wrong, not an overwrite. */
+	history(people, "migrations/0002_fix.sql",
+	    "UPDATE people SET name = 'person-' || id, plan = 'x'\n"
+	    "  WHERE name GLOB '*_*';\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "column-overwritten") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, an_update_whose_where_matches_every_row_overwrites)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_plan.sql",
+	    "UPDATE people SET plan = 'free' WHERE id > 0;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(has_at(r.out, "0002_plan.sql:1:1: warning",
+	    "column-overwritten", "people.plan (2 of 2)"), SHOW(r));
+	cg_run_release(&r);
+}
