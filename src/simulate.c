@@ -827,12 +827,15 @@ lits_release(struct lits *l)
 #define NBASE 8
 
 /*
- * Candidate k for column c of row r: first by type (distinct per row),
- * then the table's literals, then the literals made distinct per row.
+ * Candidate k for column c of row r: first by type (distinct per row;
+ * the first one, outside keys, unique in the database by serial, so a
+ * value that ends up elsewhere is recognised), then the table's
+ * literals, then the literals made distinct per row.
  */
 static int
 candidate(struct val *v, const struct scol *c, const struct lits *l,
-    enum pref_kind pk, const struct val *pv, unsigned r, unsigned k)
+    enum pref_kind pk, const struct val *pv, unsigned r, unsigned k,
+    unsigned serial)
 {
 	enum aff a = (enum aff)c->aff;
 	int d = c->date;
@@ -883,10 +886,20 @@ candidate(struct val *v, const struct scol *c, const struct lits *l,
 		set_int(v, k == 0 ? (r == 0 ? 1 : 0) : boolv[(k + r) % NBASE]);
 		return 0;
 	}
+	if (k == 0 && c->pk == 0 && !d && (a == AFF_INT || a == AFF_NUM ||
+	    a == AFF_BLOB)) {
+		set_int(v, 10000 + (sqlite3_int64)serial);
+		return 0;
+	}
+	if (k == 0 && c->pk == 0 && a == AFF_REAL) {
+		set_real(v, 10000.5 + serial);
+		return 0;
+	}
 	switch (a) {
 	case AFF_INT:
 		switch (k) {
-		case 0: set_int(v, d ? 1704067200 + (sqlite3_int64)r * 86400 :
+		case 0: set_int(v, d ? 1704067200 + (sqlite3_int64)r * 86400 +
+		    (c->pk == 0 ? serial % 3600 : 0) :
 		    (sqlite3_int64)r + 1); return 0;
 		case 1: set_int(v, (sqlite3_int64)r + 1); return 0;
 		case 2: set_int(v, (sqlite3_int64)r); return 0;
@@ -1284,7 +1297,7 @@ seed_table(struct cg_sim *s, struct stable *t, struct cg_err *err)
 						c->deferred = 1;
 				} else if (!found &&
 				    candidate(&vals[i], c, &l, t->pref[i],
-				    &t->prefv[i], r, c->cand) < 0) {
+				    &t->prefv[i], r, c->cand, s->serial++) < 0) {
 					rc = cg_err_nomem(err);
 					goto out;
 				}

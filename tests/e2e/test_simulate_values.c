@@ -407,3 +407,18 @@ Test(simulate_values, an_update_whose_where_matches_every_row_overwrites)
 	    "column-overwritten", "people.plan (2 of 2)"), SHOW(r));
 	cg_run_release(&r);
 }
+
+Test(simulate_values, an_update_made_from_the_old_value_is_no_overwrite)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_norm.sql",
+	    "UPDATE people SET email = upper(email),\n"
+	    "  plan = COALESCE((SELECT 'pro' WHERE name IS NULL), plan);\n"
+	    "UPDATE people SET bio = 'x' || bio;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "column-overwritten") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
