@@ -438,28 +438,6 @@ dropped_column(const struct cg_sim_values *v, const char *name,
 	return 0;
 }
 
-/*
- * The last UPDATE statement that changed row r of table ti, -1 when
- * none did, -2 when a trigger or foreign-key action did (rows-changed
- * reports those).
- */
-static long
-updated_by(const struct cg_sim_values *v, size_t ti, size_t r)
-{
-	size_t i;
-	long by = -1;
-
-	for (i = v->nup; i-- > 0;) {
-		if (v->up[i].ti != ti || v->up[i].row != (long)r)
-			continue;
-		if (!v->up[i].direct)
-			return -2;
-		if (by == -1)
-			by = (long)v->up[i].stmt;
-	}
-	return by;
-}
-
 /* 1 when text b is a part of text a, shorter (substr, a cut). */
 static int
 cut(sqlite3_value *a, sqlite3_value *b)
@@ -577,23 +555,24 @@ tok_names(const char *sql, struct cg_tok t, const char *col)
 }
 
 /*
- * 1 when UPDATE sql sets col from an expression that reads col itself
+ * How UPDATE sql sets col: 0 not at all, 1 set, 2 set from an
+ * expression that reads col itself
  * (SET x = COALESCE(y, x), SET name = upper(name)): the new value is made
  * from the old, a backfill or a normalisation, not an overwrite.
  */
 static int
-derived(const char *sql, const char *col)
+set_kind(const char *sql, const char *col)
 {
 	size_t len = sql != NULL ? strlen(sql) : 0, pos = 0;
 	struct cg_tok t, prev;
-	int depth = 0, in_set = 0, target = 0, lhs = 1;
+	int depth = 0, in_set = 0, target = 0, lhs = 1, set = 0;
 
 	prev.kind = CG_TOK_END;
 	prev.off = prev.len = 0;
 	for (;;) {
 		t = cg_sql_next_token(sql, len, &pos);
 		if (t.kind == CG_TOK_END)
-			return 0;
+			return set;
 		if (t.kind == CG_TOK_PUNCT && sql[t.off] == '(')
 			depth++;
 		else if (t.kind == CG_TOK_PUNCT && sql[t.off] == ')')
@@ -608,7 +587,7 @@ derived(const char *sql, const char *col)
 		if (depth == 0 && (cg_tok_is(sql, t, "WHERE") ||
 		    cg_tok_is(sql, t, "FROM") ||
 		    cg_tok_is(sql, t, "RETURNING")))
-			return 0;
+			return set;
 		if (depth == 0 && t.kind == CG_TOK_PUNCT && sql[t.off] == ',') {
 			lhs = 1;
 			target = 0;
@@ -618,8 +597,9 @@ derived(const char *sql, const char *col)
 			lhs = 0;
 			target = prev.kind != CG_TOK_END && tok_names(sql, prev,
 			    col);
+			set |= target;
 		} else if (!lhs && target && tok_names(sql, t, col)) {
-			return 1;
+			return 2;
 		}
 		prev = t;
 	}
@@ -634,6 +614,31 @@ sql_of(const struct cg_sim_values *v, size_t stmt)
 		if (v->st[i].stmt == stmt)
 			return v->st[i].sql;
 	return NULL;
+}
+
+/*
+ * The last UPDATE statement that changed row r of table ti, -1 when
+ * none did, -2 when a trigger or foreign-key action did (rows-changed
+ * reports those).
+ */
+static long
+updated_by(const struct cg_sim_values *v, size_t ti, size_t r,
+    const char *col)
+{
+	size_t i;
+	long by = -1, last = -1;
+
+	for (i = v->nup; i-- > 0;) {
+		if (v->up[i].ti != ti || v->up[i].row != (long)r)
+			continue;
+		if (!v->up[i].direct)
+			return -2;
+		if (last == -1)
+			last = (long)v->up[i].stmt;
+		if (by == -1 && set_kind(sql_of(v, v->up[i].stmt), col) > 0)
+			by = (long)v->up[i].stmt;
+	}
+	return by >= 0 ? by : last;
 }
 
 /*
@@ -755,7 +760,7 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 			x = t->endv[r * t->encols + (size_t)e];
 			if (same(s, x))
 				continue;
-			u = updated_by(v, ti, r);
+			u = updated_by(v, ti, r, colname);
 			if (u == -2)
 				continue;	/* rows-changed says so */
 			ndiff++;
@@ -828,7 +833,7 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 			continue;
 		colname = t->idx[c] >= 0 && (size_t)t->idx[c] < ncols ?
 		    cur[t->idx[c]] : t->names[c];
-		if (derived(sql_of(v, (size_t)over[c]), colname))
+		if (set_kind(sql_of(v, (size_t)over[c]), colname) == 2)
 			continue;
 		m.len = 0;
 		rc = cg_buf_printf(&m, err, "simulated: UPDATE overwrote every "
