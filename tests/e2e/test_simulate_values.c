@@ -422,3 +422,21 @@ Test(simulate_values, an_update_made_from_the_old_value_is_no_overwrite)
 	cr_assert(strstr(r.out, "column-overwritten") == NULL, SHOW(r));
 	cg_run_release(&r);
 }
+
+Test(simulate_values, a_without_rowid_rebuild_is_followed_by_its_key)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE tag (slug TEXT PRIMARY KEY, label TEXT, "
+	    "note TEXT) WITHOUT ROWID;\n", "migrations/0002_rebuild.sql",
+	    "CREATE TABLE tag_new (slug TEXT PRIMARY KEY, label TEXT, "
+	    "note TEXT) WITHOUT ROWID;\n"
+	    "INSERT INTO tag_new SELECT slug, note, label FROM tag;\n"
+	    "DROP TABLE tag;\n"
+	    "ALTER TABLE tag_new RENAME TO tag;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "tag.label"), SHOW(r));
+	cg_run_release(&r);
+}
