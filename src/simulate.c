@@ -2943,6 +2943,69 @@ already_failed(const struct cg_findings *fs, const struct snote *n)
 	return 0;
 }
 
+/*
+ * #13 class 5: a cascade-drop whose every affected table has every
+ * seeded row back with the same values at the end (the children copied
+ * aside and back) is a warning naming the restore, not an error.
+ */
+static int
+restores(struct cg_sim *s, struct cg_findings *fs, const int *restored,
+    struct cg_err *err)
+{
+	struct cg_buf b = CG_BUF_INIT;
+	size_t i, a, k, ti;
+	long at, back;
+	int ok;
+	int rc = 0;
+
+	for (i = 0; i < fs->n && rc == 0; i++) {
+		struct cg_finding *f = &fs->v[i];
+
+		if (f->rule != CG_RULE_CASCADE_DROP ||
+		    f->severity != CG_SEV_ERROR || f->naffected == 0 ||
+		    f->path == NULL)
+			continue;
+		for (k = 0, at = -1; k < s->nst && at < 0; k++)
+			if (s->st[k].path != NULL &&
+			    strcmp(s->st[k].path, f->path) == 0 &&
+			    s->st[k].line == f->line)
+				at = (long)k;
+		ok = at >= 0;
+		back = -1;
+		for (a = 0; ok && a < f->naffected; a++) {
+			struct stable *t = find_table(s, f->affected[a].table,
+			    &ti);
+			long c;
+
+			ok = t != NULL && t->nrows > 0 && restored[ti] &&
+			    f->affected[a].rows_lost == 0;
+			c = ok ? cg_sim_values_copy_into(s->vals, t->cur) : -1;
+			ok = ok && c > at;
+			if (c > back)
+				back = c;
+		}
+		if (!ok || back < 0)
+			continue;
+		b.len = 0;
+		rc = cg_buf_printf(&b, err, "%s; simulated: every seeded row "
+		    "of the %zu table%s is back with the same values at line "
+		    "%u (copied aside and restored in the file)", f->message,
+		    f->naffected, f->naffected == 1 ? "" : "s",
+		    s->st[back].line);
+		if (rc < 0)
+			break;
+		free(f->message);
+		f->message = cg_buf_detach(&b);
+		if (f->message == NULL) {
+			rc = cg_err_nomem(err);
+			break;
+		}
+		f->severity = CG_SEV_WARNING;
+	}
+	cg_buf_release(&b);
+	return rc;
+}
+
 int
 cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 {
@@ -2951,10 +3014,14 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 	struct result res;
 	int kept[SIM_ROWS];
 	const char *final;
-	size_t i, r, lost, nlate = 0;
+	size_t i, r, lost, nlate = 0, nbefore;
+	int *restored = NULL;	/* per table: every seeded value back */
 	int rc = 0;
 
 	memset(&res, 0, sizeof(res));
+	restored = calloc(s->nt ? s->nt : 1, sizeof(*restored));
+	if (restored == NULL)
+		return cg_err_nomem(err);
 	cg_sandbox_budget_suspend(s->sb, 1);
 	rc = end_tables(&names, s, err);
 	for (i = 0; i < s->nt && rc == 0; i++) {
@@ -2985,9 +3052,14 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 		rc = count_kept(s, t, final, kept, 1, err);
 		if (rc < 0)
 			break;
+		nbefore = fs->n;
 		rc = judge_values(s, i, final, kept, fs, err);
 		if (rc < 0)
 			break;
+		for (r = 0, lost = 0; r < t->nrows; r++)
+			lost += !kept[r];
+		if (lost == 0 && fs->n == nbefore && restored != NULL)
+			restored[i] = 1;
 		for (r = 0, lost = 0; r < t->nrows; r++)
 			lost += !kept[r];
 		memset(&res, 0, sizeof(res));
@@ -3009,6 +3081,9 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 		free(res.how);
 		res.how = NULL;
 	}
+	if (rc == 0)
+		rc = restores(s, fs, restored, err);
+	free(restored);
 	if (rc == 0 && nlate > 0)
 		rc = cg_findings_push(&f, fs, CG_RULE_NOT_SIMULATED, err,
 		    "not simulated: %zu tables: %s", nlate, SIM_OUT_OF_TIME);

@@ -109,4 +109,9 @@ int cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
     int (*place)(struct cg_finding *, size_t, void *, struct cg_err *),
     void *payload, struct cg_err *err);
 
+/* The last copy (INSERT ... SELECT) into the table named final at the
+ * end, as a statement index of the simulation, or -1. */
+long cg_sim_values_copy_into(const struct cg_sim_values *v,
+    const char *final);
+
 #endif

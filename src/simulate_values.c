@@ -408,6 +408,12 @@ copy_into(const struct cg_sim_values *v, const char *final)
 	return -1;
 }
 
+long
+cg_sim_values_copy_into(const struct cg_sim_values *v, const char *final)
+{
+	return copy_into(v, final);
+}
+
 /* The last statement naming the table, else the last statement. */
 static size_t
 last_naming(const struct cg_sim_values *v, const char *name,

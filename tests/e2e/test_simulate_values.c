@@ -440,3 +440,73 @@ Test(simulate_values, a_without_rowid_rebuild_is_followed_by_its_key)
 	    "column-values-changed", "tag.label"), SHOW(r));
 	cg_run_release(&r);
 }
+
+/* ---- #13 class 5: children copied aside and back around a rebuild ---- */
+
+static const char family[] =
+    "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);\n"
+    "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL "
+    "REFERENCES p(id) ON DELETE CASCADE, note TEXT);\n";
+
+static const char rebuild_p[] =
+    "CREATE TABLE c_keep (id INTEGER, p_id INTEGER, note TEXT);\n"
+    "INSERT INTO c_keep SELECT id, p_id, note FROM c;\n"
+    "CREATE TABLE p_new (id INTEGER PRIMARY KEY, name TEXT, extra TEXT);\n"
+    "INSERT INTO p_new (id, name) SELECT id, name FROM p;\n"
+    "DROP TABLE p;\n"
+    "ALTER TABLE p_new RENAME TO p;\n";
+
+Test(simulate_values, children_copied_aside_and_back_are_a_warning_at_the_drop)
+{
+	struct cg_run r;
+	char text[1024];
+
+	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
+	    "INSERT INTO c (id, p_id, note) SELECT id, p_id, note FROM "
+	    "c_keep;\nDROP TABLE c_keep;\n");
+	history(family, "migrations/0002_rebuild.sql", text,
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: warning[cascade-drop]")
+	    != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "back with the same values at line 7") !=
+	    NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_restore_that_forgets_a_column_stays_an_error)
+{
+	struct cg_run r;
+	char text[1024];
+
+	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
+	    "INSERT INTO c (id, p_id) SELECT id, p_id FROM c_keep;\n"
+	    "DROP TABLE c_keep;\n");
+	history(family, "migrations/0002_rebuild.sql", text,
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: error[cascade-drop]")
+	    != NULL, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:7:1: warning",
+	    "column-values-lost", "c.note"), SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_restore_that_forgets_rows_stays_an_error)
+{
+	struct cg_run r;
+	char text[1024];
+
+	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
+	    "INSERT INTO c SELECT id, p_id, note FROM c_keep WHERE id = 1;\n"
+	    "DROP TABLE c_keep;\n");
+	history(family, "migrations/0002_rebuild.sql", text,
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: error[cascade-drop]")
+	    != NULL, SHOW(r));
+	cg_run_release(&r);
+}
