@@ -38,6 +38,9 @@ enum cg_rule {
 	CG_RULE_CONFIG_UNREADABLE,	/* a wrangler config that does not parse */
 	CG_RULE_NOT_IN_JOURNAL,		/* a drizzle .sql file its journal lacks */
 	CG_RULE_MAY_FAIL_ON_ROWS,	/* simulation: fails if production holds some rows */
+	CG_RULE_COLUMN_VALUES_LOST,	/* simulation: a kept table lost a column's values */
+	CG_RULE_COLUMN_VALUES_CHANGED,	/* simulation: a copy moved or converted values */
+	CG_RULE_COLUMN_OVERWRITTEN,	/* simulation: an UPDATE rewrote every value */
 	CG_RULE__COUNT
 };
 

@@ -246,6 +246,50 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "-- SELECT email, count(*) FROM users WHERE (email) IS NOT NULL\n"
 	    "--     GROUP BY email HAVING count(*) > 1 LIMIT 5\n"
 	    "CREATE UNIQUE INDEX users_email ON users (email);" },
+	[CG_RULE_COLUMN_VALUES_LOST] = {
+	    "The simulation seeds every row with values of its own and "
+	    "compares them, column by column, with what the new files leave "
+	    "(rows found by their key, through renames and rebuilds): a "
+	    "column of a table that stays whose seeded values are gone, "
+	    "because a rebuild's INSERT ... SELECT leaves it out.  Reported "
+	    "at that copy.  An explicit ALTER TABLE ... DROP COLUMN is "
+	    "drop-column instead; a column whose values are in a renamed "
+	    "column is not lost.",
+	    "Production's values of the column are deleted with the old "
+	    "table, and nothing in the migration says so.",
+	    "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT);\n"
+	    "INSERT INTO users_new (id, email)\n"
+	    "  SELECT id, email FROM users;\n"
+	    "DROP TABLE users;\nALTER TABLE users_new RENAME TO users;"
+	    "   -- bio is gone",
+	    "ALTER TABLE users DROP COLUMN bio;   -- said outright, or copy it:\n"
+	    "INSERT INTO users_new (id, email, bio)\n"
+	    "  SELECT id, email, bio FROM users;" },
+	[CG_RULE_COLUMN_VALUES_CHANGED] = {
+	    "A seeded value that a copy (a rebuild's INSERT ... SELECT) "
+	    "puts into another column or another row, or converts so that "
+	    "it no longer equals what was there: a positional SELECT in "
+	    "another order than the new table's columns, a CAST, substr(), "
+	    "a type that converts.  Each seeded value is unique in the "
+	    "database, so where it went is recognisable.  Reported at the "
+	    "copy.  Values an UPDATE changes are column-overwritten or "
+	    "intended.",
+	    "The rows are all there, so no count shows it: every email is now "
+	    "a name, every '007' a 7.",
+	    "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT);\n"
+	    "INSERT INTO users_new SELECT id, name, email FROM users;",
+	    "INSERT INTO users_new (id, email, name)\n"
+	    "  SELECT id, email, name FROM users;   -- by name" },
+	[CG_RULE_COLUMN_OVERWRITTEN] = {
+	    "An UPDATE that changes every seeded (non-NULL) value of a "
+	    "column: no WHERE, or a WHERE every row matches.  A backfill of "
+	    "NULLs (WHERE col IS NULL) and an UPDATE of some rows are not "
+	    "reported.",
+	    "Every production value of the column is replaced; if that is not "
+	    "the intent, it cannot be undone.",
+	    "UPDATE users SET plan = 'free';",
+	    "UPDATE users SET plan = 'free' WHERE plan IS NULL;" },
 };
 
 const struct cg_explain *

@@ -62,6 +62,13 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "a new .sql file in a drizzle folder that its journal does not name" },
 	[CG_RULE_MAY_FAIL_ON_ROWS] = { "may-fail-on-rows", CG_SEV_WARNING,
 	    "the simulation: a statement fails in production if some rows exist" },
+	[CG_RULE_COLUMN_VALUES_LOST] = { "column-values-lost", CG_SEV_WARNING,
+	    "the simulation: a column's values are gone from a table that stays" },
+	[CG_RULE_COLUMN_VALUES_CHANGED] = { "column-values-changed",
+	    CG_SEV_ERROR, "the simulation: a copy moved values to another "
+	    "column or row, or converted them" },
+	[CG_RULE_COLUMN_OVERWRITTEN] = { "column-overwritten", CG_SEV_WARNING,
+	    "the simulation: an UPDATE overwrote every value of a column" },
 };
 
 const struct cg_rule_info *

@@ -160,6 +160,9 @@ struct cg_sim {
 	/* Statements that fail, or may fail, on production's rows. */
 	struct cg_sim_fail *fails;
 	size_t nfails, capfails;
+	/* Seeded values and what changed them (simulate_values.c). */
+	struct cg_sim_values *vals;
+	unsigned serial;	/* makes each seeded value unique */
 };
 
 /* ---- small helpers ---- */
@@ -440,6 +443,7 @@ cg_sim_free(struct cg_sim *s)
 	free(s->trig);
 	free(s->hash);
 	free(s->work);
+	cg_sim_values_free(s->vals);
 	cg_sandbox_free(s->sb);
 	free(s);
 }
@@ -823,12 +827,15 @@ lits_release(struct lits *l)
 #define NBASE 8
 
 /*
- * Candidate k for column c of row r: first by type (distinct per row),
- * then the table's literals, then the literals made distinct per row.
+ * Candidate k for column c of row r: first by type (distinct per row;
+ * the first one, outside keys, unique in the database by serial, so a
+ * value that ends up elsewhere is recognised), then the table's
+ * literals, then the literals made distinct per row.
  */
 static int
 candidate(struct val *v, const struct scol *c, const struct lits *l,
-    enum pref_kind pk, const struct val *pv, unsigned r, unsigned k)
+    enum pref_kind pk, const struct val *pv, unsigned r, unsigned k,
+    unsigned serial)
 {
 	enum aff a = (enum aff)c->aff;
 	int d = c->date;
@@ -879,10 +886,20 @@ candidate(struct val *v, const struct scol *c, const struct lits *l,
 		set_int(v, k == 0 ? (r == 0 ? 1 : 0) : boolv[(k + r) % NBASE]);
 		return 0;
 	}
+	if (k == 0 && c->pk == 0 && !d && (a == AFF_INT || a == AFF_NUM ||
+	    a == AFF_BLOB)) {
+		set_int(v, 10000 + (sqlite3_int64)serial);
+		return 0;
+	}
+	if (k == 0 && c->pk == 0 && a == AFF_REAL) {
+		set_real(v, 10000.5 + serial);
+		return 0;
+	}
 	switch (a) {
 	case AFF_INT:
 		switch (k) {
-		case 0: set_int(v, d ? 1704067200 + (sqlite3_int64)r * 86400 :
+		case 0: set_int(v, d ? 1704067200 + (sqlite3_int64)r * 86400 +
+		    (c->pk == 0 ? serial % 3600 : 0) :
 		    (sqlite3_int64)r + 1); return 0;
 		case 1: set_int(v, (sqlite3_int64)r + 1); return 0;
 		case 2: set_int(v, (sqlite3_int64)r); return 0;
@@ -1280,7 +1297,7 @@ seed_table(struct cg_sim *s, struct stable *t, struct cg_err *err)
 						c->deferred = 1;
 				} else if (!found &&
 				    candidate(&vals[i], c, &l, t->pref[i],
-				    &t->prefv[i], r, c->cand) < 0) {
+				    &t->prefv[i], r, c->cand, s->serial++) < 0) {
 					rc = cg_err_nomem(err);
 					goto out;
 				}
@@ -1945,6 +1962,9 @@ cg_sim_new(struct cg_sim **out, struct cg_sandbox *base, struct cg_err *err)
 	if (rc < 0)
 		goto out;
 	s->db = cg_sandbox_db(s->sb);
+	rc = cg_sim_values_new(&s->vals, err);
+	if (rc < 0)
+		goto out;
 	cg_sandbox_budget_suspend(s->sb, 1);
 	rc = load_tables(s, err);
 	if (rc == 0)
@@ -2175,6 +2195,7 @@ on_stmt(const struct cg_stmt *st, void *payload)
 		return;
 	}
 	s->have_stmt = 1;
+	cg_sim_values_stmt(s->vals, s->nst - 1, st);
 	/* A renamed column keeps its values, and a renamed key its rows. */
 	if ((st->flags & CG_ST_RENAME_COLUMN) && st->table != NULL &&
 	    st->column != NULL && st->new_name != NULL)
@@ -2246,6 +2267,8 @@ pre_hook(void *payload, sqlite3 *db, int op, const char *zdb,
 	e->stmt = s->nst - 1;
 	e->op = op;
 	e->depth = sqlite3_preupdate_depth(db);
+	if (op == SQLITE_UPDATE)
+		cg_sim_values_update(s->vals, i, row, e->stmt, e->depth);
 }
 
 static int
@@ -2270,6 +2293,52 @@ add_note(struct cg_sim *s, const char *set, const char *path,
 	return 0;
 }
 
+static int count_kept(struct cg_sim *s, struct stable *t, const char *final,
+    int *kept, int end, struct cg_err *err);
+
+/* The names of t's columns as followed so far; caller frees the array. */
+static const char **
+col_names(const struct stable *t)
+{
+	const char **v = calloc(t->ncols ? t->ncols : 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; v != NULL && i < t->ncols; i++)
+		v[i] = t->cols[i].name;
+	return v;
+}
+
+/* The values of the tables seeded for the next file, as they are now. */
+static int
+take_values(struct cg_sim *s, struct cg_err *err)
+{
+	int kept[SIM_ROWS];
+	const char **names;
+	size_t i;
+	int rc = 0;
+
+	cg_sandbox_budget_suspend(s->sb, 1);
+	for (i = 0; i < s->nt && rc == 0; i++) {
+		struct stable *t = &s->t[i];
+
+		if (t->nrows == 0 || cg_sim_values_have(s->vals, i))
+			continue;
+		rc = count_kept(s, t, t->cur, kept, 0, err);
+		if (rc < 0)
+			break;
+		names = col_names(t);
+		if (names == NULL) {
+			rc = cg_err_nomem(err);
+			break;
+		}
+		rc = cg_sim_values_seeded(s->vals, i, t->nrows, names,
+		    t->ncols, err);
+		free(names);
+	}
+	cg_sandbox_budget_suspend(s->sb, 0);
+	return rc;
+}
+
 int
 cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
     const struct cg_source *src, struct cg_err *err)
@@ -2284,6 +2353,9 @@ cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
 		if (rc < 0)
 			return rc;
 	}
+	rc = take_values(s, err);
+	if (rc < 0)
+		return rc;
 	hooks.on_stmt_start = on_stmt;
 	hooks.on_stmt_failed = on_failed;
 	hooks.payload = s;
@@ -2389,7 +2461,7 @@ has_column(struct cg_sim *s, const char *table, const char *col)
 /* Mark in kept[] the seeded rows of t still in table `final`. */
 static int
 count_kept(struct cg_sim *s, struct stable *t, const char *final,
-    int *kept, struct cg_err *err)
+    int *kept, int end, struct cg_err *err)
 {
 	struct cg_buf q = CG_BUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -2402,7 +2474,7 @@ again:
 	q.len = 0;
 	if (t->without_rowid && !by_key)
 		by_key = -1;	/* the key is gone: rows cannot be matched */
-	rc = cg_buf_puts(&q, "SELECT 1 FROM ", err);
+	rc = cg_buf_puts(&q, "SELECT * FROM ", err);	/* the values too */
 	if (rc == 0)
 		rc = quote_ident(&q, final, err);
 	if (rc == 0)
@@ -2457,9 +2529,13 @@ again:
 		else
 			sqlite3_bind_int64(st, 1, t->rows[r].rowid);
 		src = sqlite3_step(st);
-		if (src == SQLITE_ROW)
+		if (src == SQLITE_ROW) {
 			kept[r] = 1;
-		else if (src != SQLITE_DONE) {
+			rc = cg_sim_values_row(s->vals, (size_t)(t - s->t), r,
+			    end, st, err);
+			if (rc < 0)
+				goto out;
+		} else if (src != SQLITE_DONE) {
 			rc = sql_fail(s, src, "read the end state", err);
 			goto out;
 		}
@@ -2467,6 +2543,37 @@ again:
 out:
 	sqlite3_finalize(st);
 	cg_buf_release(&q);
+	return rc;
+}
+
+static int
+place_at(struct cg_finding *f, size_t stmt, void *payload,
+    struct cg_err *err)
+{
+	struct cg_sim *s = payload;
+	const struct sstmt *x;
+
+	if (stmt >= s->nst)
+		return 0;
+	x = &s->st[stmt];
+	return cg_finding_set_where(f, x->set, x->path, x->line, x->col,
+	    x->end_line, x->sql, x->sql_len, err);
+}
+
+/* Column by column: values lost, moved, converted or overwritten. */
+static int
+judge_values(struct cg_sim *s, size_t ti, const char *final,
+    const int *kept, struct cg_findings *fs, struct cg_err *err)
+{
+	const char **names = col_names(&s->t[ti]);
+	int rc;
+
+	if (names == NULL)
+		return cg_err_nomem(err);
+	rc = cg_sim_values_judge(s->vals, s->db, ti, s->t[ti].name, final, names,
+	    s->t[ti].ncols, kept, s->t[ti].nrows, s->nst, fs, place_at, s,
+	    err);
+	free(names);
 	return rc;
 }
 
@@ -2836,6 +2943,69 @@ already_failed(const struct cg_findings *fs, const struct snote *n)
 	return 0;
 }
 
+/*
+ * #13 class 5: a cascade-drop whose every affected table has every
+ * seeded row back with the same values at the end (the children copied
+ * aside and back) is a warning naming the restore, not an error.
+ */
+static int
+restores(struct cg_sim *s, struct cg_findings *fs, const int *restored,
+    struct cg_err *err)
+{
+	struct cg_buf b = CG_BUF_INIT;
+	size_t i, a, k, ti;
+	long at, back;
+	int ok;
+	int rc = 0;
+
+	for (i = 0; i < fs->n && rc == 0; i++) {
+		struct cg_finding *f = &fs->v[i];
+
+		if (f->rule != CG_RULE_CASCADE_DROP ||
+		    f->severity != CG_SEV_ERROR || f->naffected == 0 ||
+		    f->path == NULL)
+			continue;
+		for (k = 0, at = -1; k < s->nst && at < 0; k++)
+			if (s->st[k].path != NULL &&
+			    strcmp(s->st[k].path, f->path) == 0 &&
+			    s->st[k].line == f->line)
+				at = (long)k;
+		ok = at >= 0;
+		back = -1;
+		for (a = 0; ok && a < f->naffected; a++) {
+			struct stable *t = find_table(s, f->affected[a].table,
+			    &ti);
+			long c;
+
+			ok = t != NULL && t->nrows > 0 && restored[ti] &&
+			    f->affected[a].rows_lost == 0;
+			c = ok ? cg_sim_values_copy_into(s->vals, t->cur) : -1;
+			ok = ok && c > at;
+			if (c > back)
+				back = c;
+		}
+		if (!ok || back < 0)
+			continue;
+		b.len = 0;
+		rc = cg_buf_printf(&b, err, "%s; simulated: every seeded row "
+		    "of the %zu table%s is back with the same values at line "
+		    "%u (copied aside and restored in the file)", f->message,
+		    f->naffected, f->naffected == 1 ? "" : "s",
+		    s->st[back].line);
+		if (rc < 0)
+			break;
+		free(f->message);
+		f->message = cg_buf_detach(&b);
+		if (f->message == NULL) {
+			rc = cg_err_nomem(err);
+			break;
+		}
+		f->severity = CG_SEV_WARNING;
+	}
+	cg_buf_release(&b);
+	return rc;
+}
+
 int
 cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 {
@@ -2844,10 +3014,14 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 	struct result res;
 	int kept[SIM_ROWS];
 	const char *final;
-	size_t i, r, lost, nlate = 0;
+	size_t i, r, lost, nlate = 0, nbefore;
+	int *restored = NULL;	/* per table: every seeded value back */
 	int rc = 0;
 
 	memset(&res, 0, sizeof(res));
+	restored = calloc(s->nt ? s->nt : 1, sizeof(*restored));
+	if (restored == NULL)
+		return cg_err_nomem(err);
 	cg_sandbox_budget_suspend(s->sb, 1);
 	rc = end_tables(&names, s, err);
 	for (i = 0; i < s->nt && rc == 0; i++) {
@@ -2874,9 +3048,18 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 			final = t->name;
 		else
 			continue;	/* dropped: the static rules report it */
-		rc = count_kept(s, t, final, kept, err);
+		cg_sim_values_end_reset(s->vals, i);
+		rc = count_kept(s, t, final, kept, 1, err);
 		if (rc < 0)
 			break;
+		nbefore = fs->n;
+		rc = judge_values(s, i, final, kept, fs, err);
+		if (rc < 0)
+			break;
+		for (r = 0, lost = 0; r < t->nrows; r++)
+			lost += !kept[r];
+		if (lost == 0 && fs->n == nbefore && restored != NULL)
+			restored[i] = 1;
 		for (r = 0, lost = 0; r < t->nrows; r++)
 			lost += !kept[r];
 		memset(&res, 0, sizeof(res));
@@ -2898,6 +3081,9 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 		free(res.how);
 		res.how = NULL;
 	}
+	if (rc == 0)
+		rc = restores(s, fs, restored, err);
+	free(restored);
 	if (rc == 0 && nlate > 0)
 		rc = cg_findings_push(&f, fs, CG_RULE_NOT_SIMULATED, err,
 		    "not simulated: %zu tables: %s", nlate, SIM_OUT_OF_BUDGET);

@@ -57,4 +57,61 @@ int cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 int cg_sim_fail_stand_in(sqlite3 *db, const char *sql, size_t len,
     const char *msg);
 
+/* ---- value-level following (simulate_values.c) ---- */
+
+struct cg_stmt;
+struct cg_finding;
+struct cg_findings;
+struct cg_sim_values;	/* opaque: the seeded values and what changed them */
+
+int cg_sim_values_new(struct cg_sim_values **out, struct cg_err *err);
+void cg_sim_values_free(struct cg_sim_values *v);
+
+/*
+ * A statement of a new file (index stmt in the simulation), as it
+ * starts: renames, copies, updates and dropped columns are kept.
+ */
+void cg_sim_values_stmt(struct cg_sim_values *v, size_t stmt,
+    const struct cg_stmt *st);
+
+/* The hook saw an UPDATE of seeded row `row` of table ti at depth. */
+void cg_sim_values_update(struct cg_sim_values *v, size_t ti, long row,
+    size_t stmt, int depth);
+
+/* 1 when table ti's seeded values were taken already. */
+int cg_sim_values_have(const struct cg_sim_values *v, size_t ti);
+
+/*
+ * One row read back by st (SELECT * of the table): at the seed
+ * (end = 0) or at the end of the files (end = 1).  cols names the
+ * table's columns as followed so far (ncols of them).
+ */
+int cg_sim_values_row(struct cg_sim_values *v, size_t ti, size_t row,
+    int end, sqlite3_stmt *st, struct cg_err *err);
+/* Start the end-of-files reading of table ti (forgets an earlier one). */
+void cg_sim_values_end_reset(struct cg_sim_values *v, size_t ti);
+/* Table ti was seeded with nrows rows; its reading is complete. */
+int cg_sim_values_seeded(struct cg_sim_values *v, size_t ti, size_t nrows,
+    const char *const *cur, size_t ncols, struct cg_err *err);
+
+/*
+ * Compare table ti's values at the end (in `final`, seeded as `name`;
+ * cur[] its seeded columns' names as followed, ncols; kept[] which rows
+ * are still there) with the seed, and append column-values-lost,
+ * column-values-changed and column-overwritten findings to fs, each
+ * placed by place(f, stmt, payload, err) at a statement below nstmt.
+ * db (read only) converts values to tell a CAST from an expression.
+ */
+int cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
+    const char *name, const char *final, const char *const *cur,
+    size_t ncols, const int *kept, size_t nrows, size_t nstmt,
+    struct cg_findings *fs,
+    int (*place)(struct cg_finding *, size_t, void *, struct cg_err *),
+    void *payload, struct cg_err *err);
+
+/* The last copy (INSERT ... SELECT) into the table named final at the
+ * end, as a statement index of the simulation, or -1. */
+long cg_sim_values_copy_into(const struct cg_sim_values *v,
+    const char *final);
+
 #endif

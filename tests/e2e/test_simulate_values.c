@@ -232,3 +232,281 @@ Test(simulate_values, a_rebuild_adding_not_null_prints_the_query_in_json)
 	cr_assert(strstr(r.out, "email IS NULL LIMIT 5") != NULL, "%s", r.out);
 	cg_run_release(&r);
 }
+
+/* ---- #14 item 1: values followed column by column ---- */
+
+static const char people[] =
+    "CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT, "
+    "name TEXT, bio TEXT, plan TEXT);\n";
+
+/* The finding's line in text output: "0002_x.sql:LINE:1: SEV[RULE]". */
+static int
+has_at(const char *out, const char *where, const char *rule,
+    const char *what)
+{
+	char needle[256];
+	const char *p;
+
+	(void)snprintf(needle, sizeof(needle), "%s[%s]", where, rule);
+	p = strstr(out, needle);
+	if (p == NULL)
+		(void)snprintf(needle, sizeof(needle), "%s", where);
+	return p != NULL && strstr(p, what) != NULL;
+}
+
+Test(simulate_values, a_rebuild_that_leaves_a_column_out_loses_its_values)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, plan TEXT);\n"
+	    "INSERT INTO people_new (id, email, name, plan)\n"
+	    "  SELECT id, email, name, plan FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: warning",
+	    "column-values-lost", "people.bio"), SHOW(r));
+	cr_assert(strstr(r.out, "2 seeded values") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "people.email") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, an_explicit_drop_column_is_only_drop_column)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_drop.sql",
+	    "ALTER TABLE people DROP COLUMN bio;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "warning[drop-column]") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "column-values-lost") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_positional_copy_in_another_order_swaps_columns)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, bio TEXT, plan TEXT);\n"
+	    "INSERT INTO people_new SELECT id, name, email, bio, plan "
+	    "FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "people.email"), SHOW(r));
+	cr_assert(strstr(r.out, "values of column name") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "people.bio") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_cast_or_substr_in_the_copy_changes_values)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, bio TEXT, plan INTEGER);\n"
+	    "INSERT INTO people_new (id, email, name, bio, plan)\n"
+	    "  SELECT id, email, substr(name, 1, 3), bio, CAST(plan AS "
+	    "INTEGER) FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "people.name"), SHOW(r));
+	cr_assert(strstr(r.out, "people.plan converted") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "people.email") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, an_update_without_where_overwrites_the_column)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_plan.sql",
+	    "-- everyone on the free plan\n"
+	    "UPDATE people SET plan = 'free';\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(has_at(r.out, "0002_plan.sql:2:1: warning",
+	    "column-overwritten", "people.plan"), SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_faithful_rebuild_by_name_in_another_order_is_clean)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, plan TEXT, "
+	    "bio TEXT, full_name TEXT, email TEXT, added TEXT DEFAULT 'x', "
+	    "score INTEGER);\n"
+	    "INSERT INTO people_new (id, email, full_name, bio, plan)\n"
+	    "  SELECT id, email, name, bio, plan FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n"
+	    "ALTER TABLE people RENAME COLUMN bio TO about;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "column-values") == NULL, SHOW(r));
+	cr_assert(strstr(r.out, "data-loss") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_backfill_and_a_targeted_update_are_clean)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_backfill.sql",
+	    "ALTER TABLE people ADD COLUMN handle TEXT;\n"
+	    "UPDATE people SET handle = lower(name) WHERE handle IS NULL;\n"
+	    "UPDATE people SET plan = 'pro' WHERE id = 1;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "0 errors, 0 warnings") != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "column-") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_fix_of_bad_values_that_the_seed_matches_is_clean)
+{
+	struct cg_run r;
+
+	/* Every seeded name has a '_', so the WHERE matches both rows: a
+	 * fix of the rows whose own value is wrong, not an overwrite. */
+	history(people, "migrations/0002_fix.sql",
+	    "UPDATE people SET name = 'person-' || id, plan = 'x'\n"
+	    "  WHERE name GLOB '*_*';\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "column-overwritten") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, an_update_whose_where_matches_every_row_overwrites)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_plan.sql",
+	    "UPDATE people SET plan = 'free' WHERE id > 0;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(has_at(r.out, "0002_plan.sql:1:1: warning",
+	    "column-overwritten", "people.plan (2 of 2)"), SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, an_update_made_from_the_old_value_is_no_overwrite)
+{
+	struct cg_run r;
+
+	history(people, "migrations/0002_norm.sql",
+	    "UPDATE people SET email = upper(email),\n"
+	    "  plan = COALESCE((SELECT 'pro' WHERE name IS NULL), plan);\n"
+	    "UPDATE people SET bio = 'x' || bio;\n",
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "column-overwritten") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_without_rowid_rebuild_is_followed_by_its_key)
+{
+	struct cg_run r;
+
+	history("CREATE TABLE tag (slug TEXT PRIMARY KEY, label TEXT, "
+	    "note TEXT) WITHOUT ROWID;\n", "migrations/0002_rebuild.sql",
+	    "CREATE TABLE tag_new (slug TEXT PRIMARY KEY, label TEXT, "
+	    "note TEXT) WITHOUT ROWID;\n"
+	    "INSERT INTO tag_new SELECT slug, note, label FROM tag;\n"
+	    "DROP TABLE tag;\n"
+	    "ALTER TABLE tag_new RENAME TO tag;\n", (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "tag.label"), SHOW(r));
+	cg_run_release(&r);
+}
+
+/* ---- #13 class 5: children copied aside and back around a rebuild ---- */
+
+static const char family[] =
+    "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);\n"
+    "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL "
+    "REFERENCES p(id) ON DELETE CASCADE, note TEXT);\n";
+
+static const char rebuild_p[] =
+    "CREATE TABLE c_keep (id INTEGER, p_id INTEGER, note TEXT);\n"
+    "INSERT INTO c_keep SELECT id, p_id, note FROM c;\n"
+    "CREATE TABLE p_new (id INTEGER PRIMARY KEY, name TEXT, extra TEXT);\n"
+    "INSERT INTO p_new (id, name) SELECT id, name FROM p;\n"
+    "DROP TABLE p;\n"
+    "ALTER TABLE p_new RENAME TO p;\n";
+
+Test(simulate_values, children_copied_aside_and_back_are_a_warning_at_the_drop)
+{
+	struct cg_run r;
+	char text[1024];
+
+	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
+	    "INSERT INTO c (id, p_id, note) SELECT id, p_id, note FROM "
+	    "c_keep;\nDROP TABLE c_keep;\n");
+	history(family, "migrations/0002_rebuild.sql", text,
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 0, SHOW(r));
+	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: warning[cascade-drop]")
+	    != NULL, SHOW(r));
+	cr_assert(strstr(r.out, "back with the same values at line 7") !=
+	    NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_restore_that_forgets_a_column_stays_an_error)
+{
+	struct cg_run r;
+	char text[1024];
+
+	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
+	    "INSERT INTO c (id, p_id) SELECT id, p_id FROM c_keep;\n"
+	    "DROP TABLE c_keep;\n");
+	history(family, "migrations/0002_rebuild.sql", text,
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: error[cascade-drop]")
+	    != NULL, SHOW(r));
+	cr_assert(has_at(r.out, "0002_rebuild.sql:7:1: warning",
+	    "column-values-lost", "c.note"), SHOW(r));
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_restore_that_forgets_rows_stays_an_error)
+{
+	struct cg_run r;
+	char text[1024];
+
+	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
+	    "INSERT INTO c SELECT id, p_id, note FROM c_keep WHERE id = 1;\n"
+	    "DROP TABLE c_keep;\n");
+	history(family, "migrations/0002_rebuild.sql", text,
+	    (const char *)NULL);
+	check(&r, NULL);
+	cr_assert_eq(r.code, 1, SHOW(r));
+	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: error[cascade-drop]")
+	    != NULL, SHOW(r));
+	cg_run_release(&r);
+}
