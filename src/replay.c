@@ -839,18 +839,18 @@ nullkeys_triggers(struct replay *r, struct cg_err *err)
 }
 
 /*
- * After an UPDATE of a tracked table: a NOT NULL column whose table
- * declares an ON CONFLICT clause may have kept its value (IGNORE) or
- * taken its default (REPLACE) where the file wrote NULL.
+ * After a write of a tracked table: a NULL written to a NOT NULL column
+ * may have left the old value (ON CONFLICT IGNORE) or the default
+ * (REPLACE), or failed in production where the sandbox had no row.
  */
 static int
 nullkeys_notnull(struct replay *r, const char *table, struct cg_err *err)
 {
-	static const char sql[] = "SELECT p.name, m.sql FROM sqlite_master "
-	    "AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND "
+	static const char sql[] = "SELECT p.name FROM sqlite_master AS m, "
+	    "pragma_table_info(m.name) AS p WHERE m.type = 'table' AND "
 	    "m.name = ?1 COLLATE NOCASE AND p.\"notnull\"";
 	sqlite3_stmt *st = NULL;
-	const char *col, *text;
+	const char *col;
 	int src, rc = 0;
 
 	if (r->nk.n == 0 || table == NULL)
@@ -862,8 +862,7 @@ nullkeys_notnull(struct replay *r, const char *table, struct cg_err *err)
 	while (src == SQLITE_OK && rc == 0 &&
 	    (src = sqlite3_step(st)) == SQLITE_ROW) {
 		col = (const char *)sqlite3_column_text(st, 0);
-		text = (const char *)sqlite3_column_text(st, 1);
-		if (col != NULL && text != NULL && contains_ci(text, "CONFLICT"))
+		if (col != NULL)
 			rc = cg_nullkeys_pin(&r->nk, table, col, err);
 		src = SQLITE_OK;
 	}
@@ -1427,7 +1426,8 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		if (rc == 0 && (s.obs.flags & (CG_ST_INSERT | CG_ST_REPLACE |
 		    CG_ST_UPDATE)))
 			rc = nullkeys_triggers(&r, err);
-		if (rc == 0 && (s.obs.flags & CG_ST_UPDATE))
+		if (rc == 0 && (s.obs.flags & (CG_ST_INSERT | CG_ST_REPLACE |
+		    CG_ST_UPDATE)))
 			rc = nullkeys_notnull(&r, st.table, err);
 		if (rc < 0)
 			break;
