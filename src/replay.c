@@ -840,17 +840,20 @@ nullkeys_triggers(struct replay *r, struct cg_err *err)
 
 /*
  * After a write of a tracked table: a NULL written to a NOT NULL column
- * may have left the old value (ON CONFLICT IGNORE) or the default
- * (REPLACE), or failed in production where the sandbox had no row.
+ * may have left the old value (ON CONFLICT IGNORE, declared in the
+ * table) or become the default (REPLACE, in the table or the
+ * statement).  A plain NOT NULL makes the write fail where a row holds
+ * the NULL, so it stays as it is.
  */
 static int
-nullkeys_notnull(struct replay *r, const char *table, struct cg_err *err)
+nullkeys_notnull(struct replay *r, const char *table, int replace,
+    struct cg_err *err)
 {
-	static const char sql[] = "SELECT p.name FROM sqlite_master AS m, "
-	    "pragma_table_info(m.name) AS p WHERE m.type = 'table' AND "
+	static const char sql[] = "SELECT p.name, m.sql FROM sqlite_master "
+	    "AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND "
 	    "m.name = ?1 COLLATE NOCASE AND p.\"notnull\"";
 	sqlite3_stmt *st = NULL;
-	const char *col;
+	const char *col, *text;
 	int src, rc = 0;
 
 	if (r->nk.n == 0 || table == NULL)
@@ -862,7 +865,9 @@ nullkeys_notnull(struct replay *r, const char *table, struct cg_err *err)
 	while (src == SQLITE_OK && rc == 0 &&
 	    (src = sqlite3_step(st)) == SQLITE_ROW) {
 		col = (const char *)sqlite3_column_text(st, 0);
-		if (col != NULL)
+		text = (const char *)sqlite3_column_text(st, 1);
+		if (col != NULL && (replace ||
+		    (text != NULL && contains_ci(text, "CONFLICT"))))
 			rc = cg_nullkeys_pin(&r->nk, table, col, err);
 		src = SQLITE_OK;
 	}
@@ -1428,7 +1433,9 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 			rc = nullkeys_triggers(&r, err);
 		if (rc == 0 && (s.obs.flags & (CG_ST_INSERT | CG_ST_REPLACE |
 		    CG_ST_UPDATE)))
-			rc = nullkeys_notnull(&r, st.table, err);
+			rc = nullkeys_notnull(&r, st.table,
+			    (s.obs.flags & (CG_ST_REPLACE |
+			    CG_ST_UPDATE_OR_REPLACE)) != 0, err);
 		if (rc < 0)
 			break;
 		remember(&last, &s);

@@ -210,3 +210,39 @@ Test(nullkeys, a_nullable_key_beside_a_not_null_column_reaches_no_row)
 	ASSERT_NO(&r, "cascade-drop");
 	cg_run_release(&r);
 }
+
+/* OR REPLACE writes the default of the history's NOT NULL key. */
+Test(nullkeys, insert_or_replace_into_a_history_child_writes_the_default)
+{
+	struct cg_run r;
+
+	check_new(&r,
+	    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "INSERT INTO projects (id, name) VALUES (1, 'a');\n"
+	    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER "
+	    "NOT NULL DEFAULT 1 REFERENCES projects(id) ON DELETE CASCADE);\n",
+	    "UPDATE tasks SET project_id = NULL;\n"
+	    "INSERT OR REPLACE INTO tasks (id, project_id) VALUES (7, NULL);\n"
+	    "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, DROP_CASCADES("3"));
+	cg_run_release(&r);
+}
+
+/*
+ * A plain NOT NULL key cleared by UPDATE: where production has a row the
+ * UPDATE fails and the DROP never runs, so no row is lost through it.
+ */
+Test(nullkeys, a_plain_not_null_key_cleared_stays_pruned)
+{
+	struct cg_run r;
+
+	check_new(&r,
+	    "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT);\n"
+	    "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER "
+	    "NOT NULL REFERENCES projects(id) ON DELETE CASCADE);\n",
+	    "UPDATE tasks SET project_id = NULL;\n"
+	    "DROP TABLE projects;\n");
+	ASSERT_NO(&r, "cascade-drop");
+	cg_run_release(&r);
+}
