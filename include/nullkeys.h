@@ -13,7 +13,10 @@
  *
  * Anything not understood (no column list, a SELECT *, a compound
  * SELECT, an upsert, an ALTER, a ROLLBACK, a trigger that names the
- * table) makes the table's columns unknown again.  Pure: no I/O.
+ * table) makes the table's columns unknown again.  A column declared
+ * NOT NULL or PRIMARY KEY is never known NULL (a NULL written to it may
+ * become a rowid or its default), an UPDATE OR IGNORE / OR REPLACE
+ * clears nothing.  Pure: no I/O.
  */
 #ifndef CG_NULLKEYS_H
 #define CG_NULLKEYS_H
@@ -30,6 +33,8 @@ struct cg_nullkeys_table {
 	int empty;		/* created by this file, no INSERT since */
 	struct cg_strvec cols;	/* its columns in order, when created here */
 	struct cg_strvec clean;	/* columns known NULL in every row */
+	struct cg_strvec pinned; /* NOT NULL or PRIMARY KEY: a NULL written
+				    may become a value (rowid, default) */
 };
 
 struct cg_nullkeys {
@@ -46,8 +51,16 @@ void cg_nullkeys_release(struct cg_nullkeys *nk);
 int cg_nullkeys_observe(struct cg_nullkeys *nk, const struct cg_stmt *st,
     struct cg_err *err);
 
-/* Forget what is known of table (a trigger may write it). */
+/* Forget what is known of table (a trigger may write it), or of every
+ * table when table is NULL (a TEMP table may shadow any name). */
 void cg_nullkeys_forget(struct cg_nullkeys *nk, const char *table);
+
+/*
+ * col of table may refuse a NULL with a row kept as it was or given its
+ * default (NOT NULL ON CONFLICT IGNORE / REPLACE): never known NULL.
+ */
+int cg_nullkeys_pin(struct cg_nullkeys *nk, const char *table,
+    const char *col, struct cg_err *err);
 
 /*
  * 1 when the foreign key of child's columns cols ("a" or "a, b") can

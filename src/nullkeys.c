@@ -161,21 +161,27 @@ find(const struct cg_nullkeys *nk, const char *table)
 void
 cg_nullkeys_forget(struct cg_nullkeys *nk, const char *table)
 {
-	struct cg_nullkeys_table *e = find(nk, table);
+	struct cg_nullkeys_table *e;
 
+	if (table == NULL) {
+		while (nk->n > 0)
+			cg_nullkeys_forget(nk, nk->v[0].name);
+		return;
+	}
+	e = find(nk, table);
 	if (e == NULL)
 		return;
 	free(e->name);
 	cg_strvec_release(&e->cols);
 	cg_strvec_release(&e->clean);
+	cg_strvec_release(&e->pinned);
 	*e = nk->v[--nk->n];
 }
 
 void
 cg_nullkeys_release(struct cg_nullkeys *nk)
 {
-	while (nk->n > 0)
-		cg_nullkeys_forget(nk, nk->v[0].name);
+	cg_nullkeys_forget(nk, NULL);
 	free(nk->v);
 	nk->v = NULL;
 	nk->cap = 0;
@@ -210,6 +216,55 @@ has_col(const struct cg_strvec *sv, const char *col)
 	return 0;
 }
 
+/*
+ * 1 when a NULL written to col may not stay NULL: NOT NULL ON CONFLICT
+ * REPLACE gives it the default, an INTEGER PRIMARY KEY a new rowid.
+ * "*" stands for every column (a CREATE not understood).
+ */
+static int
+pinned(const struct cg_nullkeys_table *e, const char *col)
+{
+	return has_col(&e->pinned, col) || has_col(&e->pinned, "*");
+}
+
+/* Note the column at i as pinned when its definition, up to the next
+ * ',' or ')' at depth 0, says NOT (NULL) or PRIMARY (KEY); returns the
+ * index of that ',' or ')'. */
+static size_t
+column_def(struct cg_nullkeys_table *e, const struct toks *t, size_t i,
+    const char *col, int *rc, struct cg_err *err)
+{
+	while (i < t->n && !is_punct(t, i, ',') && !is_punct(t, i, ')')) {
+		if (((is_word(t, i, "NOT") && is_word(t, i + 1, "NULL")) ||
+		    (is_word(t, i, "PRIMARY") && is_word(t, i + 1, "KEY"))) &&
+		    *rc == 0 && !has_col(&e->pinned, col))
+			*rc = cg_strvec_push(&e->pinned, col, err);
+		i = is_punct(t, i, '(') ? skip_group(t, i) : i + 1;
+	}
+	return i;
+}
+
+/* The columns of each table constraint PRIMARY KEY (...) from i on. */
+static int
+table_keys(struct cg_nullkeys_table *e, const struct toks *t, size_t i,
+    struct cg_err *err)
+{
+	char name[MAX_NAME];
+	size_t end;
+
+	for (; i < t->n; i++) {
+		if (!is_word(t, i, "PRIMARY") || !is_word(t, i + 1, "KEY") ||
+		    !is_punct(t, i + 2, '('))
+			continue;
+		end = skip_group(t, i + 2);
+		for (i += 3; i < end; i++)
+			if (ident(t, i, name) && !has_col(&e->pinned, name) &&
+			    cg_strvec_push(&e->pinned, name, err) < 0)
+				return CG_ENOMEM;
+	}
+	return 0;
+}
+
 static void
 drop_col(struct cg_strvec *sv, const char *col)
 {
@@ -223,7 +278,10 @@ drop_col(struct cg_strvec *sv, const char *col)
 		}
 }
 
-/* CREATE TABLE name (...): a new, empty table; not TEMP, IF NOT EXISTS, AS. */
+/*
+ * CREATE TABLE [main.]name (...): a new, empty table; not TEMP, IF NOT
+ * EXISTS, AS.  Its columns in order, and those that may not hold a NULL.
+ */
 static int
 on_create(struct cg_nullkeys *nk, const struct toks *t, const char *table,
     struct cg_err *err)
@@ -231,14 +289,18 @@ on_create(struct cg_nullkeys *nk, const struct toks *t, const char *table,
 	struct cg_nullkeys_table *e;
 	char name[MAX_NAME];
 	size_t i = 2;
+	int rc = 0;
 
 	if (!is_word(t, 0, "CREATE") || !is_word(t, 1, "TABLE"))
 		return 0;
 	cg_nullkeys_forget(nk, table);
 	if (!ident(t, i, name))
 		return 0;
-	if (is_punct(t, i + 1, '.'))
+	if (is_punct(t, i + 1, '.')) {
+		if (!cg_ident_eq(name, "main"))
+			return 0;	/* temp.name: another table */
 		i += 2;
+	}
 	if (!ident(t, i, name) || !cg_ident_eq(name, table) ||
 	    !is_punct(t, i + 1, '('))
 		return 0;
@@ -255,15 +317,16 @@ on_create(struct cg_nullkeys *nk, const struct toks *t, const char *table,
 			goto unknown;
 		if (cg_strvec_push(&e->cols, name, err) < 0)
 			return CG_ENOMEM;
-		while (i < t->n && !is_punct(t, i, ',') && !is_punct(t, i, ')'))
-			i = is_punct(t, i, '(') ? skip_group(t, i) : i + 1;
+		i = column_def(e, t, i + 1, name, &rc, err);
+		if (rc < 0)
+			return rc;
 		if (!is_punct(t, i, ','))
 			break;
 	}
-	return 0;
+	return table_keys(e, t, i, err);
 unknown:
 	cg_strvec_release(&e->cols);
-	return 0;
+	return cg_strvec_push(&e->pinned, "*", err);
 }
 
 #define MAX_COLS 2000	/* SQLite's default SQLITE_MAX_COLUMN */
@@ -308,7 +371,8 @@ on_insert(struct cg_nullkeys *nk, const struct toks *t, const char *table,
 		goto out;	/* positions unknown */
 	} else {
 		for (i++; ; i += 2) {
-			if (!ident(t, i, name))
+			/* (k, k): SQLite keeps one of the two values */
+			if (!ident(t, i, name) || has_col(&cols, name))
 				goto out;
 			rc = cg_strvec_push(&cols, name, err);
 			if (rc < 0)
@@ -372,6 +436,7 @@ out:
 			e->empty = 0;
 			for (k = 0; rc == 0 && k < cols.n; k++)
 				if (null_everywhere[k] &&
+				    !pinned(e, cols.v[k]) &&
 				    !has_col(&e->clean, cols.v[k]))
 					rc = cg_strvec_push(&e->clean,
 					    cols.v[k], err);
@@ -406,8 +471,12 @@ on_update(struct cg_nullkeys *nk, const struct toks *t, const char *table,
 	struct cg_strvec set_null = CG_STRVEC_INIT, set_other = CG_STRVEC_INIT;
 	char name[MAX_NAME];
 	size_t i, k, start;
-	int rc = 0, ok = 0, filtered;
+	int rc = 0, ok = 0, filtered, resolve;
 
+	/* OR IGNORE keeps a row that refuses the NULL, OR REPLACE may give
+	 * it the column's default. */
+	resolve = is_word(t, 1, "OR") &&
+	    (is_word(t, 2, "IGNORE") || is_word(t, 2, "REPLACE"));
 	for (i = 0; i < t->n && !is_word(t, i, "SET"); i++)
 		if (is_punct(t, i, '('))
 			goto out;
@@ -417,8 +486,9 @@ on_update(struct cg_nullkeys *nk, const struct toks *t, const char *table,
 		start = i + 2;
 		for (i = start; !ends_list(t, i) && !is_punct(t, i, ','); )
 			i = is_punct(t, i, '(') ? skip_group(t, i) : i + 1;
-		rc = cg_strvec_push(i == start + 1 && is_word(t, start, "NULL") ?
-		    &set_null : &set_other, name, err);
+		rc = cg_strvec_push(i == start + 1 && !resolve &&
+		    is_word(t, start, "NULL") ? &set_null : &set_other, name,
+		    err);
 		if (rc < 0)
 			goto out;
 		if (!is_punct(t, i, ','))
@@ -438,8 +508,11 @@ on_update(struct cg_nullkeys *nk, const struct toks *t, const char *table,
 	}
 	for (k = 0; k < set_other.n; k++)
 		drop_col(&e->clean, set_other.v[k]);
+	/* SET k = NULL, k = 1: the last assignment wins; not tracked */
 	for (k = 0; rc == 0 && !filtered && k < set_null.n; k++)
-		if (!has_col(&e->clean, set_null.v[k]))
+		if (!has_col(&set_other, set_null.v[k]) &&
+		    !pinned(e, set_null.v[k]) &&
+		    !has_col(&e->clean, set_null.v[k]))
 			rc = cg_strvec_push(&e->clean, set_null.v[k], err);
 	ok = 1;
 out:
@@ -464,8 +537,7 @@ cg_nullkeys_observe(struct cg_nullkeys *nk, const struct cg_stmt *st,
 		/* A rollback may bring back values: start over. */
 		if (st->tx_verb != NULL &&
 		    strncmp(st->tx_verb, "ROLLBACK", 8) == 0)
-			while (nk->n > 0)
-				cg_nullkeys_forget(nk, nk->v[0].name);
+			cg_nullkeys_forget(nk, NULL);
 		return 0;
 	}
 	if (st->table == NULL || st->sql == NULL)
@@ -508,6 +580,18 @@ cg_nullkeys_observe(struct cg_nullkeys *nk, const struct cg_stmt *st,
 out:
 	free(t.v);
 	return rc;
+}
+
+int
+cg_nullkeys_pin(struct cg_nullkeys *nk, const char *table, const char *col,
+    struct cg_err *err)
+{
+	struct cg_nullkeys_table *e = find(nk, table);
+
+	if (e == NULL || has_col(&e->pinned, col))
+		return 0;
+	drop_col(&e->clean, col);
+	return cg_strvec_push(&e->pinned, col, err);
 }
 
 int

@@ -795,15 +795,19 @@ contains_ci(const char *hay, const char *needle)
 }
 
 /*
- * Before a write: a trigger whose text names a tracked table may write
- * it (nullkeys.h), so what is known of that table is forgotten.
+ * Before and after a write: a trigger whose text names a tracked table
+ * may write it (nullkeys.h), so what is known of that table is
+ * forgotten; after, because the write may have fired a trigger that is
+ * dropped before the DROP/DELETE.  A TEMP table may shadow any name an
+ * unqualified statement wrote: then nothing is known.
  */
 static int
 nullkeys_triggers(struct replay *r, struct cg_err *err)
 {
 	static const char sql[] = "SELECT sql FROM sqlite_master WHERE "
 	    "type = 'trigger' UNION ALL SELECT sql FROM sqlite_temp_master "
-	    "WHERE type = 'trigger'";
+	    "WHERE type = 'trigger' UNION ALL SELECT NULL FROM "
+	    "sqlite_temp_master WHERE type = 'table'";
 	sqlite3_stmt *st = NULL;
 	const char *text;
 	size_t k;
@@ -816,6 +820,8 @@ nullkeys_triggers(struct replay *r, struct cg_err *err)
 	while (src == SQLITE_OK && r->nk.n > 0 &&
 	    (src = sqlite3_step(st)) == SQLITE_ROW) {
 		text = (const char *)sqlite3_column_text(st, 0);
+		if (text == NULL)
+			cg_nullkeys_forget(&r->nk, NULL);	/* a TEMP table */
 		for (k = r->nk.n; text != NULL && k > 0; k--)
 			if (contains_ci(text, r->nk.v[k - 1].name))
 				cg_nullkeys_forget(&r->nk,
@@ -827,6 +833,49 @@ nullkeys_triggers(struct replay *r, struct cg_err *err)
 	else if (src != SQLITE_OK && src != SQLITE_DONE)
 		rc = cg_err_set(err, CG_ESQL, "cannot list the sandbox's "
 		    "triggers: %s", sqlite3_errmsg(r->db));
+	sqlite3_finalize(st);
+	cg_sandbox_budget_suspend(r->sb, 0);
+	return rc;
+}
+
+/*
+ * After a write of a tracked table: a NULL written to a NOT NULL column
+ * may have left the old value (ON CONFLICT IGNORE, declared in the
+ * table) or become the default (REPLACE, in the table or the
+ * statement).  A plain NOT NULL makes the write fail where a row holds
+ * the NULL, so it stays as it is.
+ */
+static int
+nullkeys_notnull(struct replay *r, const char *table, int replace,
+    struct cg_err *err)
+{
+	static const char sql[] = "SELECT p.name, m.sql FROM sqlite_master "
+	    "AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND "
+	    "m.name = ?1 COLLATE NOCASE AND p.\"notnull\"";
+	sqlite3_stmt *st = NULL;
+	const char *col, *text;
+	int src, rc = 0;
+
+	if (r->nk.n == 0 || table == NULL)
+		return 0;
+	cg_sandbox_budget_suspend(r->sb, 1);
+	src = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while (src == SQLITE_OK && rc == 0 &&
+	    (src = sqlite3_step(st)) == SQLITE_ROW) {
+		col = (const char *)sqlite3_column_text(st, 0);
+		text = (const char *)sqlite3_column_text(st, 1);
+		if (col != NULL && (replace ||
+		    (text != NULL && contains_ci(text, "CONFLICT"))))
+			rc = cg_nullkeys_pin(&r->nk, table, col, err);
+		src = SQLITE_OK;
+	}
+	if (rc == 0 && src == SQLITE_NOMEM)
+		rc = cg_err_nomem(err);
+	else if (rc == 0 && src != SQLITE_OK && src != SQLITE_DONE)
+		rc = cg_err_set(err, CG_ESQL, "cannot read the columns of "
+		    "%s: %s", table, sqlite3_errmsg(r->db));
 	sqlite3_finalize(st);
 	cg_sandbox_budget_suspend(r->sb, 0);
 	return rc;
@@ -1379,6 +1428,14 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		rc = cg_rules_eval(out, &st, cfg->target, err);
 		if (rc == 0)
 			rc = cg_nullkeys_observe(&r.nk, &st, err);
+		if (rc == 0 && (s.obs.flags & (CG_ST_INSERT | CG_ST_REPLACE |
+		    CG_ST_UPDATE)))
+			rc = nullkeys_triggers(&r, err);
+		if (rc == 0 && (s.obs.flags & (CG_ST_INSERT | CG_ST_REPLACE |
+		    CG_ST_UPDATE)))
+			rc = nullkeys_notnull(&r, st.table,
+			    (s.obs.flags & (CG_ST_REPLACE |
+			    CG_ST_UPDATE_OR_REPLACE)) != 0, err);
 		if (rc < 0)
 			break;
 		remember(&last, &s);
