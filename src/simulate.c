@@ -598,11 +598,13 @@ load_columns(struct cg_sim *s, struct cg_err *err)
 {
 	static const char xinfo[] = "SELECT m.name, x.name, x.type, "
 	    "x.\"notnull\", x.dflt_value, x.pk, x.hidden FROM sqlite_schema "
-	    "AS m JOIN pragma_table_xinfo(m.name) AS x WHERE m.type = 'table' "
+	    "AS m JOIN pragma_table_xinfo(m.name, 'main') AS x WHERE m.type = "
+	    "'table' "
 	    "ORDER BY m.rowid, x.cid";
 	static const char fkl[] = "SELECT m.name, p.\"from\", p.\"table\", "
 	    "p.\"to\", p.seq FROM sqlite_schema AS m "
-	    "JOIN pragma_foreign_key_list(m.name) AS p WHERE m.type = 'table' "
+	    "JOIN pragma_foreign_key_list(m.name, 'main') AS p WHERE m.type = "
+	    "'table' "
 	    "ORDER BY m.rowid, p.id, p.seq";
 	sqlite3_stmt *st = NULL;
 	size_t *cap = NULL;
@@ -1826,9 +1828,10 @@ reach_file(struct cg_sim *s, const char *text, size_t len,
 		return 0;
 	{
 		static const char xsql[] = "SELECT name, type, \"notnull\", "
-		    "dflt_value, pk, hidden FROM pragma_table_xinfo(?1)";
+		    "dflt_value, pk, hidden FROM pragma_table_xinfo(?1, "
+		    "'main')";
 		static const char fsql[] = "SELECT \"from\", \"table\", "
-		    "\"to\", seq FROM pragma_foreign_key_list(?1) "
+		    "\"to\", seq FROM pragma_foreign_key_list(?1, 'main') "
 		    "ORDER BY id, seq";
 		sqlite3_stmt *xi = NULL, *fk = NULL;
 		int src;
@@ -2445,8 +2448,8 @@ in_list(const struct cg_strvec *v, const char *name)
 static int
 has_column(struct cg_sim *s, const char *table, const char *col)
 {
-	static const char sql[] = "SELECT 1 FROM pragma_table_xinfo(?1) "
-	    "WHERE name = ?2 COLLATE NOCASE";
+	static const char sql[] = "SELECT 1 FROM pragma_table_xinfo(?1, "
+	    "'main') WHERE name = ?2 COLLATE NOCASE";
 	sqlite3_stmt *st = NULL;
 	int found = 0;
 
@@ -2583,7 +2586,7 @@ cascade_how(struct cg_buf *how, struct cg_sim *s, const char *final,
     const char *origin, int update, struct cg_err *err)
 {
 	static const char sql[] = "SELECT \"table\", \"from\", on_delete, "
-	    "on_update FROM pragma_foreign_key_list(?1)";
+	    "on_update FROM pragma_foreign_key_list(?1, 'main')";
 	sqlite3_stmt *st = NULL;
 	char *best = NULL;
 	int found = 0;

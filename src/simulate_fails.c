@@ -330,8 +330,8 @@ static int
 copy_columns(struct cg_buf *cols, sqlite3 *db, const char *sql,
     const struct copy *c, const char *target, struct cg_err *err)
 {
-	static const char q[] = "SELECT name FROM pragma_table_xinfo(?1) "
-	    "WHERE hidden = 0 ORDER BY cid";
+	static const char q[] = "SELECT name FROM pragma_table_xinfo(?1, "
+	    "'main') WHERE hidden = 0 ORDER BY cid";
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
@@ -513,9 +513,10 @@ copy_condition(struct cg_buf *cond, struct cg_buf *group, struct cg_buf *why,
 	if (strncmp(msg, fk, sizeof(fk) - 1) == 0) {
 		static const char q[] = "SELECT f.\"from\", f.\"table\", "
 		    "coalesce(f.\"to\", (SELECT name FROM pragma_table_info("
-		    "f.\"table\") WHERE pk = 1)) FROM "
-		    "pragma_foreign_key_list(?1) AS f WHERE f.id NOT IN "
-		    "(SELECT id FROM pragma_foreign_key_list(?1) WHERE seq > 0)";
+		    "f.\"table\", 'main') WHERE pk = 1)) FROM "
+		    "pragma_foreign_key_list(?1, 'main') AS f WHERE f.id NOT "
+		    "IN (SELECT id FROM pragma_foreign_key_list(?1, 'main') "
+		    "WHERE seq > 0)";
 		sqlite3_stmt *st = NULL;
 
 		if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK ||

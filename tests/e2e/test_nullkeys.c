@@ -246,3 +246,21 @@ Test(nullkeys, a_plain_not_null_key_cleared_stays_pruned)
 	ASSERT_NO(&r, "cascade-drop");
 	cg_run_release(&r);
 }
+
+/*
+ * A TEMP table of the same name shadows the child for unqualified
+ * names, not for the foreign keys of main: the graph and the simulation
+ * read main's schema, so the cascade into main.tasks is still seen.
+ */
+Test(nullkeys, a_temp_table_named_like_the_child_hides_no_cascade)
+{
+	struct cg_run r;
+
+	check_new(&r, history_child,
+	    "CREATE TEMP TABLE tasks (id INTEGER PRIMARY KEY);\n"
+	    "DROP TABLE projects;\n");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, DROP_CASCADES("2"));
+	ASSERT_HAS(&r, "tasks");
+	cg_run_release(&r);
+}
