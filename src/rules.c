@@ -263,7 +263,14 @@ rule_closes_wrap(struct cg_findings *fs, const struct cg_stmt *st,
 	struct cg_buf msg = CG_BUF_INIT;
 	int rc;
 
-	if (st->sql != NULL && st->sql_len >= 8 && eq_n(st->sql, "rollback", 8))
+	if (target == CG_TARGET_LIBSQL)
+		rc = cg_buf_printf(&msg, err, "this ends the transaction the "
+		    "runner opened (%s): libSQL's client.migrate() then fails "
+		    "with TRANSACTION_CLOSED (\"The transaction has been "
+		    "rolled back\") before the next statement, and the "
+		    "migration is not recorded", cg_target_model(target)->wrap_why);
+	else if (st->sql != NULL && st->sql_len >= 8 &&
+	    eq_n(st->sql, "rollback", 8))
 		rc = cg_buf_printf(&msg, err, "this rolls back the transaction "
 		    "the runner opened (%s), and with it the file's statements "
 		    "before it, and the file opens none again: the runner's "
