@@ -1646,3 +1646,32 @@ Test(layouts, a_folder_moved_with_its_config_is_not_a_deletion)
 	    r.out);
 	cg_run_release(&r);
 }
+
+/*
+ * wrangler --local strips an upper-case BEGIN TRANSACTION;/COMMIT; pair
+ * (tests/oracle: tx-upper-begin-transaction-d1 applies it); remote D1
+ * refuses it, so the error stands and says so.
+ */
+Test(layouts, d1_upper_begin_transaction_says_local_strips_it)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql",
+	    "CREATE TABLE p (id INTEGER PRIMARY KEY);\n");
+	commit("init");
+	branch("tx");
+	cg_test_write(dir, "migrations/0002_tx.sql", "BEGIN TRANSACTION;\n"
+	    "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\nCOMMIT;\n");
+	commit("tx");
+	run(&r, "check-range", "--target", "d1", "main..tx", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "migrations/0002_tx.sql:1:1: "
+	    "error[transaction-in-migration]: BEGIN inside a migration: D1 "
+	    "runs each migration file in its own transaction and fails with "
+	    "\"cannot start a transaction within a transaction\" (wrangler d1 "
+	    "migrations apply --local strips a file's first upper-case "
+	    "\"BEGIN TRANSACTION;\" and \"COMMIT;\", so the file may apply "
+	    "locally; --remote sends it as written, and D1 refuses it)")
+	    != NULL, "%s", r.out);
+	cg_run_release(&r);
+}
