@@ -55,7 +55,7 @@ TESTS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit_%) \
 .SECONDARY:
 
 .PHONY: all test check-tests install uninstall clean sanitize valgrind bench \
-	fuzz fmt-check
+	fuzz fmt-check oracle
 
 all: $(BIN)
 
@@ -117,6 +117,40 @@ valgrind: $(BIN) $(TESTS)
 		CG_BIN_WRAPPER="$(VALGRIND)" CG_BIN=$(abspath $(BIN)) \
 		CG_CORPUS=$(CG_CORPUS) CG_SRCDIR=$(CURDIR) $$t --jobs 1 || fail=1; \
 	done; exit $$fail
+
+# The differential oracle (tests/oracle/): the real runners (wrangler's
+# local D1, drizzle's better-sqlite3 and libSQL migrators), pinned by
+# tests/oracle/package-lock.json, against cascadeguard check-range.
+# `npm ci` runs only when the lock file changed (the stamp holds its
+# hash).  No npm or no registry fails the target: it never passes empty.
+ORACLE = $(BUILD)/oracle
+ORACLE_JOBS ?= 2
+ORACLE_LOCK = tests/oracle/package-lock.json
+$(ORACLE)/stamp: tests/oracle/package.json $(ORACLE_LOCK) oracle-force
+	@command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || { \
+		echo "make oracle: node and npm are needed (Node >= 20):" \
+			"apt-get install -y nodejs npm" >&2; exit 1; }
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number);'\
+'process.exit(a > 20 || (a === 20 && b >= 3) ? 0 : 1)' || { \
+		echo "make oracle: wrangler 4 needs Node >= 20.3, this is" \
+			"$$(node --version) (Debian 12's nodejs is 18: use" \
+			"NodeSource's nodejs 20)" >&2; exit 1; }
+	@mkdir -p $(ORACLE)
+	@h=$$(sha256sum $(ORACLE_LOCK) | cut -d' ' -f1); \
+	if [ -d $(ORACLE)/node_modules ] && [ "$$(cat $@ 2>/dev/null)" = "$$h" ]; then \
+		touch $@; exit 0; fi; \
+	cp tests/oracle/package.json $(ORACLE_LOCK) $(ORACLE)/ && \
+	rm -f $@ && \
+	(cd $(ORACLE) && npm_config_nodedir=/usr npm ci --no-audit --no-fund) || { \
+		echo "make oracle: npm ci failed in $(ORACLE) (registry unreachable?" \
+			"see the npm output above); the oracle did not run" >&2; exit 1; }; \
+	echo "$$h" > $@
+.PHONY: oracle-force
+oracle-force:
+
+oracle: $(BIN) $(ORACLE)/stamp
+	ORACLE_JOBS=$(ORACLE_JOBS) node tests/oracle/oracle.js \
+		$(ORACLE)/node_modules $(BIN) $(ORACLE)/work
 
 # Benchmarks: whole-process timings, medians (see docs/PERFORMANCE.md).
 # The data-loss simulation's cost on a 200-table schema (bench/bench_simulate.c).

@@ -354,6 +354,24 @@ skip_empty(const char *text, size_t len, size_t off)
  * filled (s->stmt NULL and s->error set when it did not prepare), 0 at
  * the end of the file, < 0 when the tool fails.
  */
+/*
+ * drizzle's migrators split a file on the literal "--> statement-breakpoint"
+ * and hand each chunk to the driver as one statement.  1 when text[from,
+ * to) holds that marker: the statement at `to` starts a new chunk.
+ */
+static int
+has_breakpoint(const char *text, size_t from, size_t to)
+{
+	static const char mark[] = "--> statement-breakpoint";
+	size_t n = sizeof(mark) - 1;
+	size_t i;
+
+	for (i = from; i + n <= to; i++)
+		if (memcmp(text + i, mark, n) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 next_statement(struct one *s, struct replay *r, struct cg_err *err)
 {
@@ -1307,6 +1325,10 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 	enum outcome res;
 	char *msg = NULL;
 	unsigned caret;
+	int chunked = cfg->target == CG_TARGET_DRIZZLE ||
+	    cfg->target == CG_TARGET_LIBSQL;
+	size_t prev_end = 0;
+	int have_prev = 0, same_chunk;
 	int stop = 0;
 	int fk = 0;
 	int skip;
@@ -1347,8 +1369,17 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		rc = tool_int(&fk, &r, "PRAGMA foreign_keys", err);
 		if (rc < 0)
 			break;
+		/* A second statement in one breakpoint chunk (see below). */
+		same_chunk = chunked && have_prev &&
+		    !has_breakpoint(r.text, prev_end, s.start);
+		have_prev = 1;
+		prev_end = s.end;
 		skip = m->refuses_tx && (s.obs.flags & (CG_ST_TRANSACTION |
 		    CG_ST_SAVEPOINT));
+		/* libSQL's client prepares a chunk and runs only its first
+		 * statement: the rest of the chunk never runs. */
+		if (same_chunk && cfg->target == CG_TARGET_LIBSQL)
+			skip = 1;
 		if (s.stmt != NULL && !skip) {
 			rc = refine(&s.obs, &r, r.text + s.start,
 			    s.end - s.start, err);
@@ -1360,7 +1391,22 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		st.in_tx = !sqlite3_get_autocommit(r.db);
 		st.wrapped = wrap;
 
-		if (s.stmt == NULL) {
+		/* better-sqlite3 refuses a chunk of several statements, and
+		 * the migrator rolls the whole run back. */
+		if (same_chunk && cfg->target == CG_TARGET_DRIZZLE) {
+			st.error = "better-sqlite3 refuses the chunk this "
+			    "statement is in: \"The supplied SQL string "
+			    "contains more than one statement\" (drizzle's "
+			    "migrator runs each --> statement-breakpoint chunk "
+			    "as one statement, and rolls back every pending "
+			    "migration)";
+			st.error_col = 0;
+			rc = cg_rules_eval(out, &st, cfg->target, err);
+			stop = 1;
+			break;
+		}
+		if (s.stmt == NULL && !(same_chunk &&
+		    cfg->target == CG_TARGET_LIBSQL)) {
 			if (s.prep_rc == SQLITE_NOMEM) {
 				rc = push_budget(&r, &s, RUN_MEMORY, err);
 			} else {
@@ -1443,6 +1489,16 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		/* The wrap ended by the file (homarr's COMMIT ... BEGIN). */
 		if (wrap && st.in_tx && sqlite3_get_autocommit(r.db))
 			remember(&closed, &s);
+		/* libSQL's client.migrate() checks before each statement
+		 * that its transaction is open: TRANSACTION_CLOSED. */
+		if (closed.line > 0 && cfg->target == CG_TARGET_LIBSQL) {
+			to_stmt(&st, &r, &closed);
+			st.wrapped = 1;
+			st.closes_wrap = 1;
+			rc = cg_rules_eval(out, &st, cfg->target, err);
+			stop = 1;
+			break;
+		}
 	}
 	if (rc < 0)
 		goto out;

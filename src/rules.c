@@ -243,6 +243,19 @@ rule_transaction(struct cg_findings *fs, const struct cg_stmt *st,
 		rc = cg_buf_printf(&msg, err, "%s inside a migration: D1 runs "
 		    "each migration file in its own transaction, which the "
 		    "file cannot control", verb);
+	/*
+	 * wrangler --local (trimSqlQuery) drops the first exact
+	 * "BEGIN TRANSACTION;" and "COMMIT;" of a file that holds
+	 * "BEGIN TRANSACTION"; --remote sends the text as written.
+	 */
+	if (rc >= 0 && target == CG_TARGET_D1 && st->sql != NULL &&
+	    st->sql_len >= 17 && memcmp(st->sql, "BEGIN TRANSACTION",
+	    17) == 0)
+		rc = cg_buf_printf(&msg, err, " (wrangler d1 migrations apply "
+		    "--local strips a file's first upper-case \"BEGIN "
+		    "TRANSACTION;\" and \"COMMIT;\", so the file may apply "
+		    "locally; --remote sends it as written, and D1 refuses "
+		    "it)");
 	if (rc < 0) {
 		cg_buf_release(&msg);
 		return rc;
@@ -263,7 +276,14 @@ rule_closes_wrap(struct cg_findings *fs, const struct cg_stmt *st,
 	struct cg_buf msg = CG_BUF_INIT;
 	int rc;
 
-	if (st->sql != NULL && st->sql_len >= 8 && eq_n(st->sql, "rollback", 8))
+	if (target == CG_TARGET_LIBSQL)
+		rc = cg_buf_printf(&msg, err, "this ends the transaction the "
+		    "runner opened (%s): libSQL's client.migrate() then fails "
+		    "with TRANSACTION_CLOSED (\"The transaction has been "
+		    "rolled back\") before the next statement, and the "
+		    "migration is not recorded", cg_target_model(target)->wrap_why);
+	else if (st->sql != NULL && st->sql_len >= 8 &&
+	    eq_n(st->sql, "rollback", 8))
 		rc = cg_buf_printf(&msg, err, "this rolls back the transaction "
 		    "the runner opened (%s), and with it the file's statements "
 		    "before it, and the file opens none again: the runner's "

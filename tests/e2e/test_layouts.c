@@ -325,10 +325,14 @@ static const char drizzle_rebuild_sql[] =
     "--> statement-breakpoint\n"
     "PRAGMA foreign_keys=ON;";
 
-/* homarr's way out of drizzle's transaction: DROP on line 8. */
+/*
+ * homarr's way out of drizzle's transaction, one statement per chunk as
+ * in homarr's files (better-sqlite3 refuses a chunk of several
+ * statements: homarr_one_chunk_sql): DROP on line 8.
+ */
 static const char homarr_rebuild_sql[] =
-    "COMMIT;\n"
-    "PRAGMA foreign_keys=OFF;\n"
+    "COMMIT;--> statement-breakpoint\n"
+    "PRAGMA foreign_keys=OFF;--> statement-breakpoint\n"
     "BEGIN;\n"
     "--> statement-breakpoint\n"
     "CREATE TABLE `__new_projects` (`id` integer PRIMARY KEY NOT NULL, "
@@ -337,7 +341,20 @@ static const char homarr_rebuild_sql[] =
     "INSERT INTO `__new_projects`(\"id\", \"name\") SELECT \"id\", \"name\" "
     "FROM `projects`;--> statement-breakpoint\n"
     "DROP TABLE `projects`;--> statement-breakpoint\n"
-    "ALTER TABLE `__new_projects` RENAME TO `projects`;\n"
+    "ALTER TABLE `__new_projects` RENAME TO `projects`;"
+    "--> statement-breakpoint\n"
+    "COMMIT;--> statement-breakpoint\n"
+    "PRAGMA foreign_keys=ON;--> statement-breakpoint\n"
+    "BEGIN;\n";
+
+/* The same with the way out in one chunk each: PRAGMA on line 2. */
+static const char homarr_one_chunk_sql[] =
+    "COMMIT;\n"
+    "PRAGMA foreign_keys=OFF;\n"
+    "BEGIN;\n"
+    "--> statement-breakpoint\n"
+    "DROP TABLE `projects`;\n"
+    "--> statement-breakpoint\n"
     "COMMIT;\n"
     "PRAGMA foreign_keys=ON;\n"
     "BEGIN;\n";
@@ -386,6 +403,77 @@ Test(layouts, drizzle_commit_pragma_begin_rebuild_is_clean)
 	    "runs each migration file in its own transaction and fails with "
 	    "\"cannot start a transaction within a transaction\""), "%s",
 	    r.out);
+	cg_run_release(&r);
+}
+
+/* Verified by tests/oracle (homarr-breakout-one-chunk-drizzle). */
+Test(layouts, drizzle_chunk_of_several_statements_fails)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("homarr");
+	drizzle_add("0002_rebuild", homarr_one_chunk_sql);
+	commit("homarr");
+	run(&r, "check-range", "main..homarr", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:2:1: error[migration-fails]: "
+	    "statement fails: better-sqlite3 refuses the chunk this statement "
+	    "is in: \"The supplied SQL string contains more than one "
+	    "statement\" (drizzle's migrator runs each --> "
+	    "statement-breakpoint chunk as one statement, and rolls back "
+	    "every pending migration)");
+	/* the run stops there: the DROP never runs */
+	cr_assert(strstr(r.out, "cascade-drop") == NULL, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 2, target drizzle)");
+	cg_run_release(&r);
+}
+
+/*
+ * libSQL's client.migrate() throws TRANSACTION_CLOSED once the file's
+ * COMMIT ended its transaction, and runs only the first statement of a
+ * chunk (tests/oracle: homarr-breakout-*-libsql, tx-commit-in-file-libsql).
+ */
+Test(layouts, libsql_commit_in_the_file_is_transaction_closed)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("homarr");
+	drizzle_add("0002_rebuild", homarr_rebuild_sql);
+	commit("homarr");
+	run(&r, "check-range", "--target", "libsql", "main..homarr", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "drizzle/0002_rebuild.sql:1:1: "
+	    "error[transaction-in-migration]: this ends the transaction the "
+	    "runner opened (drizzle's libSQL migrator runs the migrations as "
+	    "one batch transaction): libSQL's client.migrate() then fails "
+	    "with TRANSACTION_CLOSED") != NULL, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 2, target libsql)");
+	cg_run_release(&r);
+}
+
+Test(layouts, libsql_runs_only_the_first_statement_of_a_chunk)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("two");
+	/* the second CREATE would fail; libSQL never runs it */
+	drizzle_add("0002_two", "CREATE TABLE `t2` (`id` integer);\n"
+	    "CREATE TABLE `t2` (`id` integer);\n");
+	commit("two");
+	run(&r, "check-range", "--target", "libsql", "main..two", NULL);
+	ASSERT_EXIT(&r, 0);
+	cg_run_release(&r);
+	/* better-sqlite3 refuses the chunk instead */
+	run(&r, "check-range", "main..two", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "drizzle/0002_two.sql:2:1: "
+	    "error[migration-fails]: statement fails: better-sqlite3 refuses")
+	    != NULL, "%s", r.out);
 	cg_run_release(&r);
 }
 
@@ -1519,5 +1607,34 @@ Test(layouts, a_folder_moved_with_its_config_is_not_a_deletion)
 	ASSERT_EXIT(&r, 0);
 	cr_assert(strstr(r.out, "applied-migration-changed") == NULL, "%s",
 	    r.out);
+	cg_run_release(&r);
+}
+
+/*
+ * wrangler --local strips an upper-case BEGIN TRANSACTION;/COMMIT; pair
+ * (tests/oracle: tx-upper-begin-transaction-d1 applies it); remote D1
+ * refuses it, so the error stands and says so.
+ */
+Test(layouts, d1_upper_begin_transaction_says_local_strips_it)
+{
+	struct cg_run r;
+
+	cg_test_write(dir, "migrations/0001_init.sql",
+	    "CREATE TABLE p (id INTEGER PRIMARY KEY);\n");
+	commit("init");
+	branch("tx");
+	cg_test_write(dir, "migrations/0002_tx.sql", "BEGIN TRANSACTION;\n"
+	    "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\nCOMMIT;\n");
+	commit("tx");
+	run(&r, "check-range", "--target", "d1", "main..tx", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "migrations/0002_tx.sql:1:1: "
+	    "error[transaction-in-migration]: BEGIN inside a migration: D1 "
+	    "runs each migration file in its own transaction and fails with "
+	    "\"cannot start a transaction within a transaction\" (wrangler d1 "
+	    "migrations apply --local strips a file's first upper-case "
+	    "\"BEGIN TRANSACTION;\" and \"COMMIT;\", so the file may apply "
+	    "locally; --remote sends it as written, and D1 refuses it)")
+	    != NULL, "%s", r.out);
 	cg_run_release(&r);
 }

@@ -199,6 +199,12 @@ const drizzle = {
 function result(files, applied, err) {
 	const rest = files.filter((f) => !applied.includes(f.name));
 	let failed = null;
+	/* All recorded and still an error (the migrator's own COMMIT failed
+	   after a file's COMMIT): the run failed at its last file. */
+	if (err && !rest.length)
+		return { applied, failed: { file: files[files.length - 1].name,
+		    all: [], recorded: true, message: String((err.cause ||
+		    err).message || err).slice(0, 300) } };
 	if (err || rest.length)
 		failed = { file: rest.length === 1 || files.length === 1 ?
 		    rest[0].name : null, all: rest.map((f) => f.name),
@@ -298,7 +304,7 @@ function compare(k, R, base, run, before, after, findings) {
 		if (!at(f).some((x) => x.severity === 'error'))
 			p.push(`runner refused ${f} (${run.failed.message}); ` +
 			    'cascadeguard has no error at that file');
-	for (const f of run.applied)
+	for (const f of run.applied.filter((y) => !refused.includes(y)))
 		for (const x of at(f).filter((y) => FAILING.has(y.rule) &&
 		    y.severity === 'error' && !(k.allow || []).includes(y.rule)))
 			p.push(`runner applied ${f}; cascadeguard says ` +

@@ -370,7 +370,10 @@ Test(rules, transaction_statements_on_d1)
 	cr_assert_eq(f->severity, CG_SEV_ERROR);
 	cr_assert_str_eq(f->message, "BEGIN inside a migration: D1 runs each "
 	    "migration file in its own transaction and fails with \"cannot "
-	    "start a transaction within a transaction\"");
+	    "start a transaction within a transaction\" (wrangler d1 "
+	    "migrations apply --local strips a file's first upper-case "
+	    "\"BEGIN TRANSACTION;\" and \"COMMIT;\", so the file may apply "
+	    "locally; --remote sends it as written, and D1 refuses it)");
 	cr_assert(strstr(f->help, "batch") != NULL);
 
 	/* Skipped, or failing, it is still the one finding. */
