@@ -38,6 +38,7 @@ enum cg_rule {
 	CG_RULE_CONFIG_UNREADABLE,	/* a wrangler config that does not parse */
 	CG_RULE_NOT_IN_JOURNAL,		/* a drizzle .sql file its journal lacks */
 	CG_RULE_MAY_FAIL_ON_ROWS,	/* simulation: fails if production holds some rows */
+	CG_RULE_ROWS_FILTERED,		/* simulation: a copy's WHERE or join left rows behind */
 	CG_RULE__COUNT
 };
 

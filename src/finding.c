@@ -62,6 +62,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "a new .sql file in a drizzle folder that its journal does not name" },
 	[CG_RULE_MAY_FAIL_ON_ROWS] = { "may-fail-on-rows", CG_SEV_WARNING,
 	    "the simulation: a statement fails in production if some rows exist" },
+	[CG_RULE_ROWS_FILTERED] = { "rows-filtered", CG_SEV_WARNING,
+	    "the simulation: a copy's WHERE or join left rows behind" },
 };
 
 const struct cg_rule_info *
