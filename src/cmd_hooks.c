@@ -359,6 +359,35 @@ esc(struct cg_buf *b, const char *s, struct cg_err *err)
 	return s == NULL ? 0 : cg_buf_escape(b, s, strlen(s), err);
 }
 
+#define HOOK_TABLES_NAMED 3	/* tables named in a remote line */
+
+/*
+ * ": a, b, c and 6 more": the tables that lose rows, since the pusher
+ * usually has no cascadeguard to see the details with.
+ */
+static int
+lost_tables(struct cg_buf *b, const struct cg_finding *f, struct cg_err *err)
+{
+	size_t i, named = 0, rest = 0;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < f->naffected; i++) {
+		if (!f->affected[i].loses_rows)
+			continue;
+		if (named == HOOK_TABLES_NAMED) {
+			rest++;
+			continue;
+		}
+		rc = cg_buf_puts(b, named == 0 ? ": " : ", ", err);
+		if (rc == 0)
+			rc = esc(b, f->affected[i].table, err);
+		named++;
+	}
+	if (rc == 0 && rest > 0)
+		rc = cg_buf_printf(b, err, " and %zu more", rest);
+	return rc;
+}
+
 /* One line per finding: ref, commit, place, severity, rule, message. */
 static int
 format_finding(struct push_state *st, const char *ref,
@@ -395,6 +424,8 @@ format_finding(struct push_state *st, const char *ref,
 		    cg_severity_name(f->severity), rule);
 	if (rc == 0)
 		rc = esc(b, f->message, err);
+	if (rc == 0)
+		rc = lost_tables(b, f, err);
 	if (rc == 0)
 		rc = cg_buf_puts(b, "\n", err);
 	return rc;

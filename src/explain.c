@@ -290,6 +290,29 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "the intent, it cannot be undone.",
 	    "UPDATE users SET plan = 'free';",
 	    "UPDATE users SET plan = 'free' WHERE plan IS NULL;" },
+	[CG_RULE_ROWS_FILTERED] = {
+	    "A rebuild whose copy (INSERT ... SELECT ... FROM old) keeps only "
+	    "the rows its WHERE or its join matches, when the seeded rows "
+	    "it left behind are all that the simulation lost.  Which rows "
+	    "production loses depends on production's data, so the message "
+	    "prints the read-only query that counts the rows of the old "
+	    "table the copy would leave behind.  A copy without a WHERE or "
+	    "a join that loses rows, a WHERE that reads no column (WHERE "
+	    "0), or a filter on a table the migration itself created empty "
+	    "stays data-loss: that loss does not depend on the data.",
+	    "Rows the filter drops are gone once the old table is dropped; "
+	    "often that is the point (orphans), sometimes it is a typo in "
+	    "the condition.",
+	    "INSERT INTO seq_new SELECT * FROM seq\n"
+	    "WHERE channel_id IN (SELECT id FROM channels);\n"
+	    "DROP TABLE seq;",
+	    "-- first, on production (0: no row is left behind):\n"
+	    "-- SELECT count(*) FROM seq WHERE rowid NOT IN (SELECT seq.rowid\n"
+	    "--     FROM seq WHERE channel_id IN (SELECT id FROM channels))\n"
+	    "-- cascadeguard: allow rows-filtered orphans of deleted channels\n"
+	    "INSERT INTO seq_new SELECT * FROM seq\n"
+	    "WHERE channel_id IN (SELECT id FROM channels);\n"
+	    "DROP TABLE seq;" },
 };
 
 const struct cg_explain *

@@ -69,6 +69,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "column or row, or converted them" },
 	[CG_RULE_COLUMN_OVERWRITTEN] = { "column-overwritten", CG_SEV_WARNING,
 	    "the simulation: an UPDATE overwrote every value of a column" },
+	[CG_RULE_ROWS_FILTERED] = { "rows-filtered", CG_SEV_WARNING,
+	    "the simulation: a copy's WHERE or join left rows behind" },
 };
 
 const struct cg_rule_info *

@@ -112,6 +112,10 @@ struct sstmt {
 	char *table;
 	char *sql;
 	size_t sql_len;
+	/* a copy whose WHERE or join depends on the data (rows-filtered) */
+	char *filter_query;	/* owned: counts, on production, rows left */
+	size_t filter_table;	/* index of the table copied from */
+	size_t filter_left;	/* its seeded rows the filter left behind */
 };
 
 struct sevent {
@@ -424,6 +428,7 @@ cg_sim_free(struct cg_sim *s)
 		free(s->st[i].path);
 		free(s->st[i].table);
 		free(s->st[i].sql);
+		free(s->st[i].filter_query);
 	}
 	free(s->st);
 	free(s->ev);
@@ -2165,6 +2170,111 @@ on_failed(const struct cg_stmt *st, const char *msg, void *payload)
 	return f->went_on;
 }
 
+/* 1 when a table of that name exists now. */
+static int
+is_table_now(struct cg_sim *s, const char *name)
+{
+	static const char sql[] = "SELECT 1 FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = ?1 COLLATE NOCASE";
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/*
+ * 1 when the filter text names a table the new files created that is
+ * empty now: no production row can match it either.
+ */
+static int
+matches_nothing(struct cg_sim *s, const char *text, size_t len,
+    const char *source)
+{
+	struct cg_buf name = CG_BUF_INIT, q = CG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct cg_tok t;
+	size_t pos = 0;
+	int empty = 0;
+
+	while (!empty) {
+		t = cg_sql_next_token(text, len, &pos);
+		if (t.kind == CG_TOK_END)
+			break;
+		if (t.kind != CG_TOK_WORD && t.kind != CG_TOK_QUOTED)
+			continue;
+		name.len = 0;
+		if (tok_name(&name, text, t, NULL) < 0 || name.data == NULL ||
+		    cg_ident_eq(name.data, source) ||
+		    find_table(s, name.data, NULL) != NULL ||
+		    !is_table_now(s, name.data))
+			continue;
+		q.len = 0;
+		if (cg_buf_puts(&q, "SELECT 1 FROM ", NULL) < 0 ||
+		    quote_ident(&q, name.data, NULL) < 0 ||
+		    cg_buf_puts(&q, " LIMIT 1", NULL) < 0)
+			break;
+		if (sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL) ==
+		    SQLITE_OK)
+			empty = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	cg_buf_release(&q);
+	cg_buf_release(&name);
+	return empty;
+}
+
+/*
+ * Before a copy runs: when its WHERE or join decides which rows of a
+ * seeded table it keeps, how many seeded rows it leaves behind, and the
+ * query that counts them on production.
+ */
+static void
+note_filter(struct cg_sim *s, struct sstmt *x)
+{
+	struct cg_sim_filter f;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ok, rc;
+
+	cg_sandbox_budget_suspend(s->sb, 1);
+	rc = cg_sim_fail_filter(&f, s->db, x->sql, x->sql_len, NULL);
+	if (rc < 0)
+		s->nomem = 1;
+	if (rc <= 0)
+		goto out;
+	if (f.constant || matches_nothing(s, x->sql + f.filter_off,
+	    f.filter_end - f.filter_off, f.source))
+		goto out;
+	for (i = 0; i < s->nt; i++)
+		if (s->t[i].nrows > 0 && cg_ident_eq(s->t[i].cur, f.source))
+			break;
+	if (i == s->nt)
+		goto out;
+	/*
+	 * SECURITY: the count runs the file's own filter, so it runs under
+	 * the statement's budget (a hostile WHERE costs twice, not free).
+	 */
+	cg_sandbox_budget_suspend(s->sb, 0);
+	ok = sqlite3_prepare_v2(s->db, f.query, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW;
+	cg_sandbox_budget_suspend(s->sb, 1);
+	if (!ok)
+		goto out;
+	x->filter_left = (size_t)sqlite3_column_int64(st, 0);
+	x->filter_table = i;
+	x->filter_query = f.query;
+	f.query = NULL;
+out:
+	sqlite3_finalize(st);
+	cg_sim_filter_release(&f);
+	cg_sandbox_budget_suspend(s->sb, 0);
+}
+
 static void
 on_stmt(const struct cg_stmt *st, void *payload)
 {
@@ -2199,6 +2309,8 @@ on_stmt(const struct cg_stmt *st, void *payload)
 	}
 	s->have_stmt = 1;
 	cg_sim_values_stmt(s->vals, s->nst - 1, st);
+	if ((st->flags & CG_ST_INSERT) && x->sql != NULL)
+		note_filter(s, x);
 	/* A renamed column keeps its values, and a renamed key its rows. */
 	if ((st->flags & CG_ST_RENAME_COLUMN) && st->table != NULL &&
 	    st->column != NULL && st->new_name != NULL)
@@ -2667,6 +2779,7 @@ struct result {
 	const char *table;
 	size_t k, n;
 	char *how;		/* owned */
+	const char *query;	/* rows-filtered: borrowed from the statement */
 };
 
 static int
@@ -2750,6 +2863,29 @@ out:
 	return rc;
 }
 
+/*
+ * A loss that the last copy's WHERE or join accounts for, every lost
+ * row being one it left behind: which rows go depends on the data.
+ */
+static void
+filtered(struct result *res, struct cg_sim *s, size_t ti, size_t lost)
+{
+	size_t i;
+
+	for (i = s->nst; i-- > 0;) {
+		const struct sstmt *x = &s->st[i];
+
+		if (x->filter_query == NULL || x->filter_table != ti)
+			continue;
+		if (x->filter_left < lost)
+			return;
+		res->rule = CG_RULE_ROWS_FILTERED;
+		res->stmt = (long)i;
+		res->query = x->filter_query;
+		return;
+	}
+}
+
 /* Rows of t rewritten by a foreign-key action or trigger. */
 static int
 explain_change(struct result *res, struct cg_sim *s, size_t ti,
@@ -2817,6 +2953,40 @@ same_event(struct cg_findings *fs, const struct sstmt *x)
 	return NULL;
 }
 
+static int shell_safe(const char *q);
+
+/* The copy keeps only the rows its filter matches: the count to run. */
+static int
+filtered_finding(struct cg_finding **out, struct cg_findings *fs,
+    const struct result *res, struct cg_err *err)
+{
+	char *help;
+	int rc;
+
+	rc = cg_findings_push(out, fs, CG_RULE_ROWS_FILTERED, err, "the copy "
+	    "keeps only the rows its WHERE or join matches: it left behind "
+	    "%zu of %zu seeded rows of %s, which are lost; in production it "
+	    "depends on the data, this read-only query counts the rows it "
+	    "would leave behind: %s", res->k, res->n, res->table, res->query);
+	if (rc < 0)
+		return rc;
+	help = cg_strdup(shell_safe(res->query) ? "run it on production "
+	    "before deploying: wrangler d1 execute <DB> --remote --command "
+	    "\"<the query>\" (or sqlite3 prod.db); 0 means no row is lost; "
+	    "if the rows it leaves behind are meant to go, suppress the "
+	    "finding with a reason (see cascadeguard explain rows-filtered)" :
+	    "run the query on production before deploying (wrangler d1 "
+	    "execute <DB> --remote --command, or sqlite3 prod.db); 0 means "
+	    "no row is lost; if the rows it leaves behind are meant to go, "
+	    "suppress the finding with a reason (see cascadeguard explain "
+	    "rows-filtered)");
+	if (help == NULL)
+		return cg_err_nomem(err);
+	free((*out)->help);
+	(*out)->help = help;
+	return 0;
+}
+
 static int
 emit(struct cg_sim *s, struct cg_findings *fs, const struct result *res,
     struct cg_err *err)
@@ -2863,6 +3033,8 @@ emit(struct cg_sim *s, struct cg_findings *fs, const struct result *res,
 		rc = cg_findings_push(&f, fs, res->rule, err, "simulated: "
 		    "DELETE removed %zu of %zu seeded rows of %s", res->k,
 		    res->n, res->table);
+	else if (res->rule == CG_RULE_ROWS_FILTERED)
+		rc = filtered_finding(&f, fs, res, err);
 	else
 		rc = cg_findings_push(&f, fs, res->rule, err, "simulated: "
 		    "%zu of %zu seeded rows of %s %s (%s)", res->k, res->n,
@@ -3071,6 +3243,8 @@ cg_sim_verdict(struct cg_sim *s, struct cg_findings *fs, struct cg_err *err)
 			res.k = lost;
 			res.n = t->nrows;
 			rc = explain_loss(&res, s, i, final, kept, err);
+			if (rc == 0 && res.rule == CG_RULE_DATA_LOSS)
+				filtered(&res, s, i, lost);
 		} else {
 			rc = explain_change(&res, s, i, final, err);
 			if (rc <= 0) {

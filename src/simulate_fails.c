@@ -687,3 +687,170 @@ cg_sim_fail_stand_in(sqlite3 *db, const char *sql, size_t len,
 	}
 	return ok;
 }
+
+/* ---- a copy that keeps only the rows a WHERE or a join matches ---- */
+
+void
+cg_sim_filter_release(struct cg_sim_filter *f)
+{
+	if (f == NULL)
+		return;
+	free(f->source);
+	free(f->query);
+	memset(f, 0, sizeof(*f));
+}
+
+/* 1 when text (a WHERE or ON term) reads no column: it is a constant. */
+static int
+constant_term(sqlite3 *db, const char *text, size_t n)
+{
+	char *q;
+	int ok;
+
+	q = sqlite3_mprintf("SELECT (%.*s)", (int)n, text);
+	if (q == NULL)
+		return 0;
+	ok = prepares(db, q);
+	sqlite3_free(q);
+	return ok;
+}
+
+/*
+ * text on one line: comments dropped, each gap between tokens one
+ * space, so that the query pastes into a shell's --command "...".
+ */
+static int
+flat(struct cg_buf *b, const char *text, size_t len, struct cg_err *err)
+{
+	struct cg_tok t;
+	size_t pos = 0, prev = 0;
+	int rc = 0;
+
+	for (;;) {
+		t = cg_sql_next_token(text, len, &pos);
+		if (t.kind == CG_TOK_END)
+			break;
+		if (prev > 0 && t.off > prev)
+			rc = cg_buf_puts(b, " ", err);
+		if (rc == 0)
+			rc = cg_buf_add(b, text + t.off, t.len, err);
+		if (rc < 0)
+			return rc;
+		prev = t.off + t.len;
+	}
+	return 0;
+}
+
+int
+cg_sim_fail_filter(struct cg_sim_filter *out, sqlite3 *db, const char *sql,
+    size_t len, struct cg_err *err)
+{
+	struct cg_buf q = CG_BUF_INIT, src = CG_BUF_INIT;
+	struct cg_tok t, name, qual;
+	struct copy c;
+	size_t pos, from = 0, where = 0, where_end = 0;
+	int depth = 0, joined = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!parse_copy(&c, sql, len) || c.from.len == 0)
+		return 0;
+	len = c.end;
+	pos = c.body;
+	t = cg_sql_next_token(sql, len, &pos);
+	if (!cg_tok_is(sql, t, "SELECT"))
+		return 0;	/* WITH: not taken apart */
+	/* The top-level FROM, the source and its alias. */
+	for (;;) {
+		t = cg_sql_next_token(sql, len, &pos);
+		if (t.kind == CG_TOK_END)
+			return 0;
+		if (is_punct(sql, t, '('))
+			depth++;
+		else if (is_punct(sql, t, ')'))
+			depth--;
+		else if (depth == 0 && cg_tok_is(sql, t, "FROM"))
+			break;
+	}
+	from = t.off;
+	t = qualified(sql, len, &pos, &name);
+	if (!is_name(name) || name.off != c.from.off)
+		return 0;
+	qual = name;
+	if (cg_tok_is(sql, t, "AS")) {
+		qual = cg_sql_next_token(sql, len, &pos);
+		t = cg_sql_next_token(sql, len, &pos);
+	} else if (t.kind == CG_TOK_QUOTED || (t.kind == CG_TOK_WORD &&
+	    !sqlite3_keyword_check(sql + t.off, (int)t.len))) {
+		qual = t;
+		t = cg_sql_next_token(sql, len, &pos);
+	}
+	/* What follows: joins, a WHERE; nothing that merges rows. */
+	for (depth = 0; t.kind != CG_TOK_END;
+	    t = cg_sql_next_token(sql, len, &pos)) {
+		if (is_punct(sql, t, '(')) {
+			depth++;
+			continue;
+		}
+		if (is_punct(sql, t, ')')) {
+			depth--;
+			continue;
+		}
+		if (depth > 0)
+			continue;
+		if (is_punct(sql, t, ',') || cg_tok_is(sql, t, "JOIN"))
+			joined = 1;
+		else if (cg_tok_is(sql, t, "WHERE"))
+			where = t.off + t.len;
+		else if (cg_tok_is(sql, t, "GROUP") ||
+		    cg_tok_is(sql, t, "UNION") ||
+		    cg_tok_is(sql, t, "INTERSECT") ||
+		    cg_tok_is(sql, t, "EXCEPT") ||
+		    cg_tok_is(sql, t, "WINDOW") ||
+		    cg_tok_is(sql, t, "HAVING"))
+			return 0;
+		else if (where > 0 && where_end == 0 &&
+		    (cg_tok_is(sql, t, "ORDER") || cg_tok_is(sql, t, "LIMIT")))
+			where_end = t.off;
+	}
+	if (where > 0 && where_end == 0)
+		where_end = len;
+	if (!joined && where == 0)
+		return 0;	/* no filter: a loss is no matter of data */
+	out->constant = !joined && constant_term(db, sql + where,
+	    where_end - where);
+	out->filter_off = from;
+	out->filter_end = len;
+	rc = cg_buf_add(&src, sql + name.off, name.len, err);
+	if (rc == 0)
+		rc = cg_buf_printf(&q, err, "SELECT count(*) FROM %.*s WHERE "
+		    "rowid NOT IN (SELECT %.*s.rowid ", (int)name.len,
+		    sql + name.off, (int)qual.len, sql + qual.off);
+	if (rc == 0)
+		rc = flat(&q, sql + from, len - from, err);
+	if (rc == 0)
+		rc = cg_buf_puts(&q, ")", err);
+	if (rc < 0)
+		goto out;
+	if (!prepares(db, q.data)) {
+		rc = 0;		/* WITHOUT ROWID, or not read as a table */
+		goto out;
+	}
+	out->source = cg_buf_detach(&src);
+	out->query = cg_buf_detach(&q);
+	if (out->source == NULL || out->query == NULL) {
+		cg_sim_filter_release(out);
+		rc = cg_err_nomem(err);
+		goto out;
+	}
+	if (name.kind != CG_TOK_WORD && strlen(out->source) >= 2) {
+		/* "x" -> x: the name as the schema holds it */
+		memmove(out->source, out->source + 1, strlen(out->source) - 2);
+		out->source[strlen(out->source) - 2] = '\0';
+	}
+	rc = 1;
+out:
+	cg_buf_release(&src);
+	cg_buf_release(&q);
+	return rc;
+}

@@ -113,5 +113,25 @@ int cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
  * end, as a statement index of the simulation, or -1. */
 long cg_sim_values_copy_into(const struct cg_sim_values *v,
     const char *final);
+/*
+ * A copy (INSERT ... SELECT ... FROM source) whose top-level SELECT has
+ * a WHERE or a join: which rows it leaves behind depends on the data.
+ */
+struct cg_sim_filter {
+	char *source;		/* owned: the table copied from */
+	char *query;		/* owned: read-only, counts the rows left behind */
+	int constant;		/* the WHERE reads no column: not data */
+	size_t filter_off, filter_end;	/* FROM ... end, in the statement */
+};
+
+void cg_sim_filter_release(struct cg_sim_filter *f);
+
+/*
+ * 1 and *out filled when sql is such a copy and its count query prepares
+ * on db (the schema before the statement runs), 0 when not (out zeroed),
+ * < 0 on out of memory.
+ */
+int cg_sim_fail_filter(struct cg_sim_filter *out, sqlite3 *db,
+    const char *sql, size_t len, struct cg_err *err);
 
 #endif

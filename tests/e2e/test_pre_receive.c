@@ -873,3 +873,30 @@ Test(pre_receive, concurrent_pushes_with_a_cold_cache)
 		free(want);
 	}
 }
+
+/*
+ * #14 item 3: the pusher usually has no cascadeguard to see the details,
+ * so the remote line names the tables that lose rows (the first three,
+ * then a count); the good change next to it lands.
+ */
+Test(pre_receive, rejected_cascade_names_the_tables_that_lose_rows)
+{
+	char *old = rev(SRV, "refs/heads/main");
+	char *tip, *out;
+
+	add_migration("0003_rebuild_projects.sql", 1);
+	tip = rev("work", "HEAD");
+	cr_assert_neq(push("origin main"), 0);
+	assert_rejected(SRV, "refs/heads/main", old, tip);
+	out = slurp("push.out");
+	cr_assert(strstr(out, "error[cascade-drop]: DROP TABLE projects "
+	    "deletes every row of 9 tables through ON DELETE CASCADE: Deploy "
+	    "Keys, api_keys, environments and 6 more") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(cg_test_sh(dir, "cd work && git reset -q --hard HEAD~1"),
+	    0);
+	add_migration("0003_add_columns.sql", 0);
+	push_ok("origin main");
+	free(tip);
+	free(old);
+}

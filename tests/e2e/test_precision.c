@@ -254,3 +254,106 @@ Test(precision, a_trigger_that_writes_the_key_keeps_the_cascade)
 	ASSERT_HAS(&r, "migrations/0002_next.sql:5:1: error[cascade-drop]");
 	cg_run_release(&r);
 }
+
+/*
+ * Class 6: a copy that keeps only the rows its WHERE or join matches.
+ * The seeded rows never match, so the simulation loses them; which rows
+ * production loses depends on its data: a warning with the query that
+ * counts them.  A loss that does not depend on the data stays an error:
+ * a copy with no filter that loses rows, WHERE 0, a filter on a table
+ * the file created empty.
+ */
+
+static const char seq_history[] =
+    "CREATE TABLE channels (id TEXT PRIMARY KEY, name TEXT);\n"
+    "CREATE TABLE seq (scope_key TEXT PRIMARY KEY, next_seq INTEGER NOT "
+    "NULL);\n";
+
+static void
+check_seq_copy(struct cg_run *r, const char *before, const char *copy)
+{
+	char file[1024];
+
+	cr_assert_lt((size_t)snprintf(file, sizeof(file),
+	    "%sCREATE TABLE seq_new (channel_id TEXT PRIMARY KEY REFERENCES "
+	    "channels(id) ON DELETE CASCADE, next_seq INTEGER NOT NULL);\n"
+	    "%s\nDROP TABLE seq;\nALTER TABLE seq_new RENAME TO seq;\n",
+	    before, copy), sizeof(file));
+	check_new(r, seq_history, file);
+}
+
+Test(precision, copy_filtered_by_where_is_a_warning_with_its_count)
+{
+	struct cg_run r;
+
+	check_seq_copy(&r, "", "INSERT OR IGNORE INTO seq_new (channel_id, "
+	    "next_seq)\nSELECT SUBSTR(scope_key, 3), next_seq FROM seq\n"
+	    "WHERE SUBSTR(scope_key, 3) IN (SELECT id FROM channels);");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:2:1: warning[rows-filtered]: "
+	    "the copy keeps only the rows its WHERE or join matches: it left "
+	    "behind 2 of 2 seeded rows of seq, which are lost; in production "
+	    "it depends on the data, this read-only query counts the rows it "
+	    "would leave behind: SELECT count(*) FROM seq WHERE rowid NOT IN "
+	    "(SELECT seq.rowid FROM seq WHERE SUBSTR(scope_key, 3) IN (SELECT "
+	    "id FROM channels))\n");
+	ASSERT_HAS(&r, "wrangler d1 execute <DB> --remote --command");
+	ASSERT_NOT(&r, "data-loss");
+	cg_run_release(&r);
+}
+
+Test(precision, copy_filtered_by_a_join_names_its_alias)
+{
+	struct cg_run r;
+
+	check_seq_copy(&r, "", "INSERT INTO seq_new SELECT s.scope_key, "
+	    "s.next_seq FROM seq AS s -- live channels only\n"
+	    "JOIN channels c ON c.id = s.scope_key;");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "warning[rows-filtered]");
+	ASSERT_HAS(&r, "query counts the rows it would leave behind: SELECT "
+	    "count(*) FROM seq WHERE rowid NOT IN (SELECT s.rowid FROM seq AS "
+	    "s JOIN channels c ON c.id = s.scope_key)\n");
+	cg_run_release(&r);
+}
+
+Test(precision, copy_without_filter_that_loses_rows_stays_an_error)
+{
+	struct cg_run r;
+
+	/* Every row gets the same key: the second one is ignored. */
+	check_seq_copy(&r, "", "INSERT OR IGNORE INTO seq_new SELECT (SELECT "
+	    "min(id) FROM channels), next_seq FROM seq;");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "error[data-loss]: simulated: 1 of 2 seeded rows of "
+	    "seq lost");
+	ASSERT_NOT(&r, "rows-filtered");
+	cg_run_release(&r);
+}
+
+Test(precision, copy_where_false_stays_an_error)
+{
+	struct cg_run r;
+
+	check_seq_copy(&r, "", "INSERT INTO seq_new SELECT scope_key, "
+	    "next_seq FROM seq WHERE 1 = 0;");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "error[data-loss]: simulated: 2 of 2 seeded rows of "
+	    "seq lost");
+	ASSERT_NOT(&r, "rows-filtered");
+	cg_run_release(&r);
+}
+
+Test(precision, copy_filtered_on_a_table_the_file_left_empty_stays_an_error)
+{
+	struct cg_run r;
+
+	check_seq_copy(&r, "CREATE TABLE live (id TEXT PRIMARY KEY);\n",
+	    "INSERT INTO seq_new SELECT scope_key, next_seq FROM seq "
+	    "WHERE scope_key IN (SELECT id FROM live);");
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "error[data-loss]: simulated: 2 of 2 seeded rows of "
+	    "seq lost");
+	ASSERT_NOT(&r, "rows-filtered");
+	cg_run_release(&r);
+}
