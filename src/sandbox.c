@@ -24,6 +24,7 @@
 #define CG_PROGRESS_OPS 1000	/* VM instructions between budget checks */
 
 #define CG_NQUAD 7	/* functions quad_fn bounds */
+#define CG_PLAIN_CACHE 16	/* prepared statements plain_call keeps */
 
 struct cg_sandbox;
 
@@ -45,6 +46,14 @@ struct cg_sandbox {
 	int budget_hit;			/* 0 or CG_BUDGET_STEPS/TIME */
 	sqlite3 *plain;			/* runs the real built-ins: plain_call */
 	struct cg_bounded quad[CG_NQUAD];
+	/* plain_call's statements, kept: preparing one per call was ~2 ms
+	 * of a warm check (the tool's own queries call LIKE per table) */
+	struct {
+		const char *name;
+		int argc;
+		sqlite3_stmt *st;
+	} plain_st[CG_PLAIN_CACHE];
+	size_t nplain_st;
 };
 
 /*
@@ -314,7 +323,7 @@ plain_call(sqlite3_context *ctx, struct cg_sandbox *sb, const char *name,
 	int limit = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
 	char sql[32 + 4 * 100];
 	sqlite3_stmt *st = NULL;
-	size_t off;
+	size_t off, k;
 	int i, rc;
 
 	if (sb->plain == NULL) {
@@ -330,13 +339,28 @@ plain_call(sqlite3_context *ctx, struct cg_sandbox *sb, const char *name,
 		sqlite3_limit(sb->plain, SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
 		    sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, -1));
 	}
-	off = (size_t)snprintf(sql, sizeof(sql), "SELECT %s(?1", name);
-	for (i = 2; i <= argc && i <= 100 && off < sizeof(sql); i++)
-		off += (size_t)snprintf(sql + off, sizeof(sql) - off, ",?%d",
-		    i);
-	if (off < sizeof(sql))
-		(void)snprintf(sql + off, sizeof(sql) - off, ")");
-	rc = sqlite3_prepare_v2(sb->plain, sql, -1, &st, NULL);
+	for (k = 0; k < sb->nplain_st; k++)
+		if (sb->plain_st[k].argc == argc &&
+		    strcmp(sb->plain_st[k].name, name) == 0)
+			break;
+	if (k < sb->nplain_st) {
+		st = sb->plain_st[k].st;
+		rc = SQLITE_OK;
+	} else {
+		off = (size_t)snprintf(sql, sizeof(sql), "SELECT %s(?1", name);
+		for (i = 2; i <= argc && i <= 100 && off < sizeof(sql); i++)
+			off += (size_t)snprintf(sql + off, sizeof(sql) - off,
+			    ",?%d", i);
+		if (off < sizeof(sql))
+			(void)snprintf(sql + off, sizeof(sql) - off, ")");
+		rc = sqlite3_prepare_v2(sb->plain, sql, -1, &st, NULL);
+		if (rc == SQLITE_OK && sb->nplain_st < CG_PLAIN_CACHE) {
+			k = sb->nplain_st++;
+			sb->plain_st[k].name = name;	/* static strings */
+			sb->plain_st[k].argc = argc;
+			sb->plain_st[k].st = st;
+		}
+	}
 	for (i = 0; rc == SQLITE_OK && i < argc; i++)
 		rc = sqlite3_bind_value(st, i + 1, argv[i]);
 	if (rc == SQLITE_OK)
@@ -349,7 +373,13 @@ plain_call(sqlite3_context *ctx, struct cg_sandbox *sb, const char *name,
 		sqlite3_result_error_toobig(ctx);
 	else
 		sqlite3_result_error(ctx, sqlite3_errmsg(sb->plain), -1);
-	sqlite3_finalize(st);
+	if (k < sb->nplain_st) {
+		/* the result was copied: the statement can be reused */
+		(void)sqlite3_reset(st);
+		(void)sqlite3_clear_bindings(st);
+	} else {
+		sqlite3_finalize(st);
+	}
 }
 
 /*
@@ -619,9 +649,13 @@ cg_sandbox_open(struct cg_sandbox **out, const struct cg_sandbox_opts *opts,
 void
 cg_sandbox_free(struct cg_sandbox *sb)
 {
+	size_t k;
+
 	if (sb == NULL)
 		return;
 	(void)sqlite3_close_v2(sb->db);
+	for (k = 0; k < sb->nplain_st; k++)
+		sqlite3_finalize(sb->plain_st[k].st);
 	(void)sqlite3_close_v2(sb->plain);
 	free(sb);
 }
