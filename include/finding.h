@@ -87,6 +87,11 @@ struct cg_finding {
 	char *suppress_reason;	/* owned, may be NULL */
 	char *commit;		/* owned, may be NULL: commit that brought the file */
 	char *ref;		/* owned, may be NULL: ref being pushed */
+	/* column-values-lost/-changed, column-overwritten: whose values */
+	char *vtable;		/* owned, may be NULL: the table (at the end) */
+	char *vcolumn;		/* owned, may be NULL: the column */
+	size_t vchanged;	/* seeded values lost, changed or overwritten */
+	size_t vseeded;		/* seeded non-NULL values of the column */
 };
 
 struct cg_findings {

@@ -295,6 +295,8 @@ cg_finding_release(struct cg_finding *f)
 	free(f->message);
 	free(f->help);
 	free(f->suppress_reason);
+	free(f->vtable);
+	free(f->vcolumn);
 	free(f->commit);
 	free(f->ref);
 	memset(f, 0, sizeof(*f));

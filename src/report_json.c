@@ -64,6 +64,21 @@ pos(unsigned v)
 	return v > 0 ? json_integer((json_int_t)v) : json_null();
 }
 
+/*
+ * The column whose values a finding is about (column-values-lost,
+ * column-values-changed, column-overwritten), or null; NULL when out of
+ * memory.
+ */
+static json_t *
+values_json(const struct cg_finding *f)
+{
+	if (f->vtable == NULL || f->vcolumn == NULL)
+		return json_null();
+	return json_pack("{s:s, s:s, s:I, s:I}", "table", f->vtable,
+	    "column", f->vcolumn, "changed", (json_int_t)f->vchanged,
+	    "seeded", (json_int_t)f->vseeded);
+}
+
 static int
 affected_json(json_t **out, const struct cg_finding *f, struct cg_err *err)
 {
@@ -160,6 +175,8 @@ finding_json(json_t *arr, const struct cg_finding *f, struct cg_err *err)
 		rc = cg_report_json_set(o, "affected", aff, err);
 		aff = NULL;
 	}
+	if (rc == 0)
+		rc = cg_report_json_set(o, "values", values_json(f), err);
 	if (rc == 0)
 		rc = cg_report_json_set(o, "help", cg_report_json_str(f->help),
 		    err);

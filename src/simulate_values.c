@@ -677,17 +677,52 @@ targeted(const struct cg_sim_values *v, const struct vtab *t,
 	return 0;
 }
 
+/* What to write instead, per rule. */
+static const char *
+values_help(enum cg_rule rule)
+{
+	switch (rule) {
+	case CG_RULE_COLUMN_VALUES_LOST:
+		return "copy the column into the new table by name "
+		    "(INSERT INTO x_new (id, ..., col) SELECT id, ..., col "
+		    "FROM x), or say the drop outright: ALTER TABLE x DROP "
+		    "COLUMN col";
+	case CG_RULE_COLUMN_VALUES_CHANGED:
+		return "name the columns on both sides of the copy, in the "
+		    "same order: INSERT INTO x_new (a, b) SELECT a, b FROM x";
+	case CG_RULE_COLUMN_OVERWRITTEN:
+		return "add a WHERE that names the rows to change (a "
+		    "backfill: WHERE col IS NULL)";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * A finding of rule at stmt about the values of table.column: changed
+ * of seeded (non-NULL) values, carried in the finding for the JSON.
+ */
 static int
 push(struct cg_findings *fs, enum cg_rule rule, size_t stmt,
     int (*place)(struct cg_finding *, size_t, void *, struct cg_err *),
-    void *payload, struct cg_err *err, const char *msg)
+    void *payload, struct cg_err *err, const char *msg, const char *table,
+    const char *column, size_t changed, size_t seeded)
 {
 	struct cg_finding *f;
 	int rc;
 
 	rc = cg_findings_push(&f, fs, rule, err, "%s", msg);
 	if (rc == 0)
+		rc = cg_finding_set_str(&f->vtable, table, err);
+	if (rc == 0)
+		rc = cg_finding_set_str(&f->vcolumn, column, err);
+	if (rc == 0)
+		rc = cg_finding_set_str(&f->help, values_help(rule), err);
+	if (rc == 0) {
+		f->vchanged = changed;
+		f->vseeded = seeded;
 		rc = place(f, stmt, payload, err);
+	}
 	return rc;
 }
 
@@ -752,7 +787,8 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 			    "out" : "the column is not there any more");
 			if (rc == 0)
 				rc = push(fs, CG_RULE_COLUMN_VALUES_LOST,
-				    (size_t)at, place, payload, err, m.data);
+				    (size_t)at, place, payload, err, m.data,
+				    final, colname, nz, nz);
 			continue;
 		}
 		for (r = 0; r < t->nrows; r++) {
@@ -798,7 +834,8 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 			    colname, nnull, nnull == 1 ? "" : "s");
 			if (rc == 0)
 				rc = push(fs, CG_RULE_COLUMN_VALUES_LOST,
-				    (size_t)copy, place, payload, err, m.data);
+				    (size_t)copy, place, payload, err, m.data,
+				    final, colname, nnull, nz);
 			continue;
 		}
 		if (nmoved + nconv > 0) {
@@ -822,7 +859,8 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 				    k, nz, final, colname);
 			if (rc == 0)
 				rc = push(fs, CG_RULE_COLUMN_VALUES_CHANGED,
-				    (size_t)at, place, payload, err, m.data);
+				    (size_t)at, place, payload, err, m.data,
+				    final, colname, k, nz);
 			continue;
 		}
 		if (nupd == nz && ndiff == nupd && upd >= 0) {
@@ -847,7 +885,8 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 		    overn[c], overn[c]);
 		if (rc == 0)
 			rc = push(fs, CG_RULE_COLUMN_OVERWRITTEN,
-			    (size_t)over[c], place, payload, err, m.data);
+			    (size_t)over[c], place, payload, err, m.data,
+			    final, colname, overn[c], overn[c]);
 	}
 out:
 	free(over);

@@ -7,6 +7,7 @@
  * rows", may-fail-on-rows with the query that tells).
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +305,55 @@ Test(simulate_values, a_positional_copy_in_another_order_swaps_columns)
 	    "column-values-changed", "people.email"), SHOW(r));
 	cr_assert(strstr(r.out, "values of column name") != NULL, SHOW(r));
 	cr_assert(strstr(r.out, "people.bio") == NULL, SHOW(r));
+	cg_run_release(&r);
+}
+
+/* JSON carries the column, the counts and the help of each such finding. */
+Test(simulate_values, json_names_the_column_and_the_counts)
+{
+	struct cg_run r;
+	json_t *root, *fs, *f, *v;
+	json_error_t jerr;
+	size_t i, seen = 0;
+
+	history(people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, plan TEXT);\n"
+	    "INSERT INTO people_new SELECT id, name, email, plan "
+	    "FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	check(&r, "--format=json");
+	cr_assert_eq(r.code, 1, SHOW(r));
+	root = json_loads(r.out, 0, &jerr);
+	cr_assert_not_null(root, "%s\n%s", jerr.text, r.out);
+	fs = json_object_get(root, "findings");
+	json_array_foreach(fs, i, f) {
+		const char *rule = json_string_value(json_object_get(f,
+		    "rule"));
+
+		v = json_object_get(f, "values");
+		if (strcmp(rule, "column-values-changed") != 0 &&
+		    strcmp(rule, "column-values-lost") != 0) {
+			cr_assert(json_is_null(v), "%s", r.out);
+			continue;
+		}
+		seen++;
+		cr_assert_str_eq(json_string_value(json_object_get(v,
+		    "table")), "people");
+		cr_assert_eq(json_integer_value(json_object_get(v, "seeded")),
+		    json_integer_value(json_object_get(v, "changed")), "%s",
+		    r.out);
+		cr_assert_gt(json_integer_value(json_object_get(v, "seeded")),
+		    0);
+		cr_assert_not_null(json_string_value(json_object_get(f,
+		    "help")), "%s", r.out);
+		if (strcmp(rule, "column-values-lost") == 0)
+			cr_assert_str_eq(json_string_value(json_object_get(v,
+			    "column")), "bio", "%s", r.out);
+	}
+	cr_assert_eq(seen, 3, "email, name changed and bio lost:\n%s", r.out);
+	json_decref(root);
 	cg_run_release(&r);
 }
 
