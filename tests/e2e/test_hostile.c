@@ -20,7 +20,8 @@
 
 #define WALL_LIMIT_MS 20000L		/* without a wrapper (valgrind) */
 #define WRAPPED_WALL_LIMIT_MS 240000L
-#define HARD_TIMEOUT_MS 10000L		/* killed after that (SIGKILL) */
+/* killed after that (SIGKILL); ASan's build is 2-3 times slower */
+#define HARD_TIMEOUT_MS (UNDER_ASAN ? 60000L : 10000L)
 /* under a wrapper, a wall-clock backstop the step budget comes before */
 #define WRAPPED_BACKSTOP "time-budget-ms = 60000\n"
 #define MAXRSS_LIMIT_KIB (400L * 1024)	/* default heap limit: 256 MiB */
@@ -384,7 +385,7 @@ check_case(const struct hcase *c, const char *name)
 	/* Bounded time and memory. */
 	wall_limit = c->wall_ms != 0 ? c->wall_ms : WALL_LIMIT_MS;
 	/* ASan's build runs the same work 2-3 times slower */
-	if (UNDER_ASAN && c->wall_ms != 0)
+	if (UNDER_ASAN)
 		wall_limit *= 3;
 	if (wrapped)
 		wall_limit = WRAPPED_WALL_LIMIT_MS;
