@@ -5,11 +5,11 @@
  * error.  The real binary, exact finding lines.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/expect.h"
 #include "helpers/repo.h"
 
 static char *dir;
@@ -38,31 +38,8 @@ commit(const char *msg)
 }
 
 /* cascadeguard with the NULL-terminated arguments, in dir. */
-static void
-run(struct cg_run *r, const char *first, ...)
-{
-	const char *args[16];
-	size_t n = 0;
-	va_list ap;
+#define run(r, ...) cg_test_runl((r), dir, __VA_ARGS__)
 
-	args[n++] = first;
-	va_start(ap, first);
-	while (n < 15 && (args[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	args[n] = NULL;
-	cg_test_run(r, dir, args, NULL, NULL);
-}
-
-#define ASSERT_EXIT(r, c) \
-	cr_assert_eq((r)->code, (c), "exit %d, expected %d\nstdout:\n%s\n" \
-	    "stderr:\n%s", (r)->code, (c), (r)->out, (r)->err)
-#define ASSERT_HAS(r, s) \
-	cr_assert(strstr((r)->out, (s)) != NULL, "missing:\n%s\nstdout:\n%s\n" \
-	    "stderr:\n%s", (s), (r)->out, (r)->err)
-#define ASSERT_NOT(r, s) \
-	cr_assert(strstr((r)->out, (s)) == NULL, "unexpected:\n%s\n" \
-	    "stdout:\n%s", (s), (r)->out)
 
 static const char parent_and_child[] =
     "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
@@ -102,7 +79,7 @@ Test(precision, d1_two_files_of_one_number_both_run)
 	commit("b");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
-	ASSERT_NOT(&r, "duplicate-version");
+	ASSERT_NO(&r, "duplicate-version");
 	cg_run_release(&r);
 }
 
@@ -160,7 +137,7 @@ Test(precision, rebuild_with_null_self_reference_reaches_no_row)
 
 	check_new(&r, self_ref, rebuild_null);
 	ASSERT_EXIT(&r, 0);
-	ASSERT_NOT(&r, "cascade-drop");
+	ASSERT_NO(&r, "cascade-drop");
 	cg_run_release(&r);
 }
 
@@ -223,7 +200,7 @@ Test(precision, references_cleared_by_update_without_where)
 	    "UPDATE tasks SET project_id = NULL;\n"
 	    "DROP TABLE projects;\n");
 	ASSERT_EXIT(&r, 0);
-	ASSERT_NOT(&r, "cascade-drop");
+	ASSERT_NO(&r, "cascade-drop");
 	cg_run_release(&r);
 }
 
@@ -298,7 +275,7 @@ Test(precision, copy_filtered_by_where_is_a_warning_with_its_count)
 	    "(SELECT seq.rowid FROM seq WHERE SUBSTR(scope_key, 3) IN (SELECT "
 	    "id FROM channels))\n");
 	ASSERT_HAS(&r, "wrangler d1 execute <DB> --remote --command");
-	ASSERT_NOT(&r, "data-loss");
+	ASSERT_NO(&r, "data-loss");
 	cg_run_release(&r);
 }
 
@@ -327,7 +304,7 @@ Test(precision, copy_without_filter_that_loses_rows_stays_an_error)
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "error[data-loss]: simulated: 1 of 2 seeded rows of "
 	    "seq lost");
-	ASSERT_NOT(&r, "rows-filtered");
+	ASSERT_NO(&r, "rows-filtered");
 	cg_run_release(&r);
 }
 
@@ -340,7 +317,7 @@ Test(precision, copy_where_false_stays_an_error)
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "error[data-loss]: simulated: 2 of 2 seeded rows of "
 	    "seq lost");
-	ASSERT_NOT(&r, "rows-filtered");
+	ASSERT_NO(&r, "rows-filtered");
 	cg_run_release(&r);
 }
 
@@ -354,6 +331,6 @@ Test(precision, copy_filtered_on_a_table_the_file_left_empty_stays_an_error)
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "error[data-loss]: simulated: 2 of 2 seeded rows of "
 	    "seq lost");
-	ASSERT_NOT(&r, "rows-filtered");
+	ASSERT_NO(&r, "rows-filtered");
 	cg_run_release(&r);
 }
