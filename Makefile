@@ -38,7 +38,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(DEP_CFLAGS) -Iinclude \
 	$(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
 
-LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c src/simulate/*.c))
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ = $(BUILD)/obj/main.o
 LIB = $(BUILD)/libcg.a
@@ -239,7 +239,7 @@ fuzz: fuzz-regress
 	exit $$fail
 
 fmt-check:
-	clang-format --dry-run --Werror src/*.c include/*.h
+	clang-format --dry-run --Werror src/*.c src/simulate/*.[ch] include/*.h
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/helpers/*.d $(BUILD)/tests/*.d)
--include $(wildcard $(FUZZ_BUILD)/obj/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/simulate/*.d $(BUILD)/obj/helpers/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(FUZZ_BUILD)/obj/*.d $(FUZZ_BUILD)/obj/simulate/*.d)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of simulate.c: seeding the replayed schema, running a new
+ * Unit tests of the simulation (src/simulate/): seeding the replayed schema, running a new
  * migration on the seeded copy, and the exact verdict for each way a
  * migration can destroy rows that the issue lists.
  */

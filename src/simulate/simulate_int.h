@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to the simulation's files (simulate.c, simulate_fails.c): what
+ * Private to the simulation's files (src/simulate/: fails.c and the files of sim.h): what
  * a statement that fails on rows needs from production, as a fact the
  * verdict turns into a finding.
  */
@@ -57,7 +57,7 @@ int cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 int cg_sim_fail_stand_in(sqlite3 *db, const char *sql, size_t len,
     const char *msg);
 
-/* ---- value-level following (simulate_values.c) ---- */
+/* ---- value-level following (values.c) ---- */
 
 struct cg_stmt;
 struct cg_finding;
