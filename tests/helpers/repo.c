@@ -453,6 +453,13 @@ cg_test_commit(const char *dir, const char *msg)
 	    0, "git commit '%s' failed in %s", msg, dir);
 }
 
+void
+cg_test_branch(const char *dir, const char *name)
+{
+	cr_assert_eq(cg_test_sh(dir, "git checkout -qb %s main", name), 0,
+	    "git checkout -qb %s main failed in %s", name, dir);
+}
+
 /* Write the (path, text) pairs of ap up to a NULL path. */
 static void
 write_pairs(const char *dir, va_list ap)

@@ -90,6 +90,8 @@ void cg_test_repo_free(char *dir);
 
 /* `git add -A && git commit -qm msg` in dir; aborts the test on failure. */
 void cg_test_commit(const char *dir, const char *msg);
+/* `git checkout -qb name main` in dir; aborts the test on failure. */
+void cg_test_branch(const char *dir, const char *name);
 /*
  * Write the (path, text) pairs that follow msg, up to a NULL path, then
  * cg_test_commit(dir, msg).
