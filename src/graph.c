@@ -171,7 +171,7 @@ primary_key(struct cg_buf *b, sqlite3 *db, const char *table,
     struct cg_err *err)
 {
 	static const char sql[] = "SELECT name FROM pragma_table_info(?1, "
-	    "'main') WHERE pk > 0 ORDER BY pk";
+	    CG_PRAGMA_SCHEMA ") WHERE pk > 0 ORDER BY pk";
 	sqlite3_stmt *st = NULL;
 	const unsigned char *name;
 	int src;
@@ -286,7 +286,7 @@ cg_graph_load(struct cg_graph *g, struct cg_sandbox *sb, struct cg_err *err)
 	    "SELECT m.name, p.id, p.seq, p.\"table\", p.\"from\", p.\"to\", "
 	    "p.on_update, p.on_delete "
 	    "FROM sqlite_schema AS m "
-	    "JOIN pragma_foreign_key_list(m.name, 'main') AS p "
+	    "JOIN pragma_foreign_key_list(m.name, " CG_PRAGMA_SCHEMA ") AS p "
 	    "WHERE m.type = 'table' ORDER BY m.name, p.id, p.seq";
 	struct cg_graph ng = CG_GRAPH_INIT;
 	struct cg_strvec tables = CG_STRVEC_INIT;

@@ -868,9 +868,9 @@ nullkeys_notnull(struct replay *r, const char *table, int replace,
     struct cg_err *err)
 {
 	static const char sql[] = "SELECT p.name, m.sql FROM sqlite_master "
-	    "AS m, pragma_table_info(m.name, 'main') AS p WHERE m.type = "
-	    "'table' AND "
-	    "m.name = ?1 COLLATE NOCASE AND p.\"notnull\"";
+	    "AS m, pragma_table_info(m.name, " CG_PRAGMA_SCHEMA ") AS p "
+	    "WHERE m.type = 'table' AND m.name = ?1 COLLATE NOCASE AND "
+	    "p.\"notnull\"";
 	sqlite3_stmt *st = NULL;
 	const char *col, *text;
 	int src, rc = 0;

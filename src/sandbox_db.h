@@ -10,6 +10,17 @@ struct cg_sandbox;
 struct cg_sandbox_opts;
 sqlite3 *cg_sandbox_db(struct cg_sandbox *sb);
 
+/*
+ * The schema argument of every pragma table-valued function the tool
+ * reads (pragma_table_info, pragma_table_xinfo, pragma_foreign_key_list,
+ * pragma_index_list), pasted into the SQL text:
+ * "FROM pragma_table_info(?1, " CG_PRAGMA_SCHEMA ")".  Without it SQLite
+ * looks the name up in temp first, so a migration's TEMP table named like
+ * a table of main hides main's columns and foreign keys (a TEMP tasks hid
+ * the cascade into main.tasks: tests/e2e/test_nullkeys.c).
+ */
+#define CG_PRAGMA_SCHEMA "'main'"
+
 /* The limits sb was opened with (borrowed). */
 const struct cg_sandbox_opts *cg_sandbox_get_opts(const struct cg_sandbox *sb);
 

@@ -14,36 +14,7 @@
 #include "helpers/expect.h"
 #include "helpers/repo.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = cg_test_tmpdir();
-	cr_assert_eq(cg_test_sh(dir, "git init -q -b main"), 0);
-}
-
-static void
-teardown(void)
-{
-	cg_test_rmrf(dir);
-	free(dir);
-}
-
-TestSuite(journal_sets, .init = setup, .fini = teardown);
-
-static void
-commit(const char *msg)
-{
-	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
-	    0);
-}
-
-static void
-branch(const char *name)
-{
-	cr_assert_eq(cg_test_sh(dir, "git checkout -qb %s main", name), 0);
-}
+CG_REPO_SUITE(journal_sets);
 
 /* cascadeguard with the NULL-terminated arguments, in dir. */
 #define run(r, ...) cg_test_runl((r), dir, __VA_ARGS__)
@@ -92,7 +63,7 @@ stale_history(void)
 	cg_test_write(dir, "drizzle/0000_init.sql", projects);
 	cg_test_write(dir, "drizzle/0001_new.sql", tasks);
 	cg_test_write(dir, "drizzle/0001_stale_copy.sql", tasks);
-	commit("init");
+	cg_test_commit(dir, "init");
 }
 
 Test(journal_sets, file_not_in_journal_is_a_note_not_a_migration)
@@ -117,13 +88,13 @@ Test(journal_sets, file_not_in_journal_is_not_replayed_nor_applied)
 	struct cg_run r;
 
 	stale_history();
-	branch("next");
+	cg_test_branch(dir, "next");
 	journal(tags, 3);
 	cg_test_write(dir, "drizzle/0002_slug.sql",
 	    "ALTER TABLE `projects` ADD `slug` text;\n");
 	/* edited, then in a later commit deleted: it never ran */
 	cg_test_write(dir, "drizzle/0001_stale_copy.sql", "-- edited\n");
-	commit("next");
+	cg_test_commit(dir, "next");
 	run(&r, "check-range", "main..next", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_NO(&r, "history-replay-fails");
@@ -141,7 +112,7 @@ Test(journal_sets, file_not_in_journal_is_not_replayed_nor_applied)
 
 	/* the true case: a journaled file's edit is still an error */
 	cg_test_write(dir, "drizzle/0001_new.sql", "-- edited\n");
-	commit("edit applied");
+	cg_test_commit(dir, "edit applied");
 	run(&r, "check-range", "main..next", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0001_new.sql: "
@@ -162,9 +133,9 @@ Test(journal_sets, journaled_file_that_fails_is_still_an_error)
 	struct cg_run r;
 
 	stale_history();
-	branch("listed");
+	cg_test_branch(dir, "listed");
 	journal(tags, 3);
-	commit("listed");
+	cg_test_commit(dir, "listed");
 	run(&r, "check-range", "main..listed", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0001_stale_copy.sql:1:1: "
@@ -182,13 +153,13 @@ Test(journal_sets, journaled_file_that_cascades_is_still_an_error)
 	struct cg_run r;
 
 	stale_history();
-	branch("drop");
+	cg_test_branch(dir, "drop");
 	journal(tags, 3);
 	cg_test_write(dir, "drizzle/0002_drop.sql", "DROP TABLE `projects`;\n");
 	/* the same statement, unlisted: drizzle does not run it */
 	cg_test_write(dir, "drizzle/0002_drop_copy.sql",
 	    "DROP TABLE `projects`;\n");
-	commit("drop");
+	cg_test_commit(dir, "drop");
 	run(&r, "check-range", "main..drop", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_drop.sql:1:1: error[cascade-drop]: "
@@ -224,9 +195,9 @@ Test(journal_sets, folder_shared_by_two_bindings_takes_either_name)
 
 	cg_test_write(dir, "wrangler.toml", two_bindings);
 	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
-	commit("drop");
+	cg_test_commit(dir, "drop");
 	run(&r, "sets", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "1 migration set at HEAD:");
@@ -273,7 +244,7 @@ Test(journal_sets, empty_folders_are_skipped_until_a_file_is_added)
 	cg_test_write(dir, "apps/web/wrangler.toml", "[[d1_databases]]\n"
 	    "binding = \"WEB\"\ndatabase_name = \"w\"\ndatabase_id = \"w\"\n");
 	cg_test_write(dir, "apps/web/migrations/README.md", "later\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "sets", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "1 migration set at HEAD (and 2 folders with no "
@@ -283,10 +254,10 @@ Test(journal_sets, empty_folders_are_skipped_until_a_file_is_added)
 	ASSERT_LINE(&r, "  WEB: skipped: no migration files");
 	cg_run_release(&r);
 	/* nor counted by a check, nor naming its one real set */
-	branch("drop");
+	cg_test_branch(dir, "drop");
 	cg_test_write(dir, "apps/api/migrations/0002_drop.sql",
 	    "DROP TABLE projects;\n");
-	commit("drop");
+	cg_test_commit(dir, "drop");
 	run(&r, "check-range", "main..drop", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "apps/api/migrations/0002_drop.sql:1:1: "
@@ -298,12 +269,12 @@ Test(journal_sets, empty_folders_are_skipped_until_a_file_is_added)
 	cr_assert_eq(cg_test_sh(dir, "git checkout -q main"), 0);
 
 	/* the first file of an empty folder is checked */
-	branch("first");
+	cg_test_branch(dir, "first");
 	cg_test_write(dir, "apps/jobs/migrations/0001_init.sql",
 	    parent_and_child);
 	cg_test_write(dir, "apps/jobs/migrations/0002_drop.sql",
 	    "DROP TABLE projects;\n");
-	commit("first");
+	cg_test_commit(dir, "first");
 	run(&r, "check-range", "main..first", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[JOBS] apps/jobs/migrations/0002_drop.sql:1:1: "

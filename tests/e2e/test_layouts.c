@@ -14,36 +14,7 @@
 #include "helpers/expect.h"
 #include "helpers/repo.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = cg_test_tmpdir();
-	cr_assert_eq(cg_test_sh(dir, "git init -q"), 0);
-}
-
-static void
-teardown(void)
-{
-	cg_test_rmrf(dir);
-	free(dir);
-}
-
-TestSuite(layouts, .init = setup, .fini = teardown);
-
-static void
-commit(const char *msg)
-{
-	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
-	    0);
-}
-
-static void
-branch(const char *name)
-{
-	cr_assert_eq(cg_test_sh(dir, "git checkout -qb %s main", name), 0);
-}
+CG_REPO_SUITE(layouts);
 
 /* cascadeguard with the NULL-terminated arguments, in dir. */
 #define run(r, ...) cg_test_runl((r), dir, __VA_ARGS__)
@@ -83,7 +54,7 @@ wrangler_api_history(void)
 	    "database_id = \"00000000-0000-0000-0000-000000000000\"\n"
 	    "migrations_dir = \"db/d1\"\n");
 	cg_test_write(dir, "apps/api/db/d1/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 }
 
 Test(layouts, wrangler_toml_custom_migrations_dir_is_found_without_config)
@@ -91,9 +62,9 @@ Test(layouts, wrangler_toml_custom_migrations_dir_is_found_without_config)
 	struct cg_run r;
 
 	wrangler_api_history();
-	branch("rebuild");
+	cg_test_branch(dir, "rebuild");
 	cg_test_write(dir, "apps/api/db/d1/0002_rebuild.sql", rebuild);
-	commit("rebuild");
+	cg_test_commit(dir, "rebuild");
 	run(&r, "check-range", "main..rebuild", NULL);
 	ASSERT_EXIT(&r, 1);
 	/* one set: no prefix; the D1 runner model (wrapped, FK on) */
@@ -128,11 +99,11 @@ Test(layouts, wrangler_default_dir_unused_when_migrations_dir_is_set)
 	struct cg_run r;
 
 	wrangler_api_history();
-	branch("stray");
+	cg_test_branch(dir, "stray");
 	cg_test_write(dir, "apps/api/db/d1/0002_rebuild.sql", rebuild);
 	cg_test_write(dir, "apps/api/migrations/0002_unused.sql",
 	    "DROP TABLE no_such_table;\n");
-	commit("stray");
+	cg_test_commit(dir, "stray");
 	run(&r, "check-range", "main..stray", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "apps/api/db/d1/0002_rebuild.sql:3:1: "
@@ -163,12 +134,12 @@ Test(layouts, wrangler_toml_inline_and_env_bindings_are_separate_sets)
 	    "CREATE TABLE core_t (id INTEGER PRIMARY KEY);\n");
 	cg_test_write(dir, "sql/logs/0001_init.sql",
 	    "CREATE TABLE logs_t (id INTEGER PRIMARY KEY);\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	/* each drops the other database's table: it does not exist there */
 	cg_test_write(dir, "sql/core/0002_drop.sql", "DROP TABLE logs_t;\n");
 	cg_test_write(dir, "sql/logs/0002_drop.sql",
 	    "\nDROP TABLE core_t;\n");
-	commit("drops");
+	cg_test_commit(dir, "drops");
 	run(&r, "check-range", "HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[CORE] sql/core/0002_drop.sql:1:1: "
@@ -208,11 +179,11 @@ Test(layouts, wrangler_jsonc_two_bindings_do_not_share_tables)
 	/* same table name in both; only MAIN has a cascade child */
 	cg_test_write(dir, "db/main/0001_init.sql", parent_and_child);
 	cg_test_write(dir, "db/audit/0001_init.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 
-	branch("audit");
+	cg_test_branch(dir, "audit");
 	cg_test_write(dir, "db/audit/0002_rebuild.sql", rebuild);
-	commit("audit rebuild");
+	cg_test_commit(dir, "audit rebuild");
 	run(&r, "check-range", "main..audit", NULL);
 	ASSERT_EXIT(&r, 0);
 	cr_assert(strstr(r.out, "cascade-drop") == NULL, "tasks leaked into "
@@ -221,9 +192,9 @@ Test(layouts, wrangler_jsonc_two_bindings_do_not_share_tables)
 	    "checked on a history of 2, in 2 migration sets)");
 	cg_run_release(&r);
 
-	branch("main-rebuild");
+	cg_test_branch(dir, "main-rebuild");
 	cg_test_write(dir, "db/main/0002_rebuild.sql", rebuild);
-	commit("main rebuild");
+	cg_test_commit(dir, "main rebuild");
 	run(&r, "check-range", "main..main-rebuild", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[MAIN] db/main/0002_rebuild.sql:3:1: "
@@ -277,7 +248,7 @@ drizzle_history(void)
 	    "`project_id` integer NOT NULL REFERENCES `projects`(`id`) "
 	    "ON DELETE CASCADE);\n--> statement-breakpoint\n"
 	    "CREATE INDEX `projects_name` ON `projects` (`name`);\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 }
 
 static void
@@ -364,9 +335,9 @@ Test(layouts, drizzle_rebuild_inside_the_transaction_is_cascade_drop)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("rebuild");
+	cg_test_branch(dir, "rebuild");
 	drizzle_add("0002_rebuild", drizzle_rebuild_sql);
-	commit("rebuild");
+	cg_test_commit(dir, "rebuild");
 	run(&r, "check-range", "main..rebuild", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:1:1: "
@@ -385,9 +356,9 @@ Test(layouts, drizzle_commit_pragma_begin_rebuild_is_clean)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("homarr");
+	cg_test_branch(dir, "homarr");
 	drizzle_add("0002_rebuild", homarr_rebuild_sql);
-	commit("homarr");
+	cg_test_commit(dir, "homarr");
 	run(&r, "check-range", "main..homarr", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
@@ -412,9 +383,9 @@ Test(layouts, drizzle_chunk_of_several_statements_fails)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("homarr");
+	cg_test_branch(dir, "homarr");
 	drizzle_add("0002_rebuild", homarr_one_chunk_sql);
-	commit("homarr");
+	cg_test_commit(dir, "homarr");
 	run(&r, "check-range", "main..homarr", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_rebuild.sql:2:1: error[migration-fails]: "
@@ -440,9 +411,9 @@ Test(layouts, libsql_commit_in_the_file_is_transaction_closed)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("homarr");
+	cg_test_branch(dir, "homarr");
 	drizzle_add("0002_rebuild", homarr_rebuild_sql);
-	commit("homarr");
+	cg_test_commit(dir, "homarr");
 	run(&r, "check-range", "--target", "libsql", "main..homarr", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "drizzle/0002_rebuild.sql:1:1: "
@@ -460,11 +431,11 @@ Test(layouts, libsql_runs_only_the_first_statement_of_a_chunk)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("two");
+	cg_test_branch(dir, "two");
 	/* the second CREATE would fail; libSQL never runs it */
 	drizzle_add("0002_two", "CREATE TABLE `t2` (`id` integer);\n"
 	    "CREATE TABLE `t2` (`id` integer);\n");
-	commit("two");
+	cg_test_commit(dir, "two");
 	run(&r, "check-range", "--target", "libsql", "main..two", NULL);
 	ASSERT_EXIT(&r, 0);
 	cg_run_release(&r);
@@ -482,10 +453,10 @@ Test(layouts, drizzle_begin_inside_the_migration_is_transaction_in_migration)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("begin");
+	cg_test_branch(dir, "begin");
 	drizzle_add("0002_begin", "ALTER TABLE `projects` ADD `slug` text;\n"
 	    "BEGIN;\nALTER TABLE `projects` ADD `x` text;\nCOMMIT;\n");
-	commit("begin");
+	cg_test_commit(dir, "begin");
 	run(&r, "check-range", "main..begin", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "drizzle/0002_begin.sql:2:1: "
@@ -502,10 +473,10 @@ Test(layouts, wrangler_claims_a_drizzle_folder_first)
 	cg_test_write(dir, "wrangler.toml", "[[d1_databases]]\n"
 	    "binding = \"DB\"\ndatabase_name = \"x\"\n"
 	    "migrations_dir = \"drizzle\"\n");
-	commit("wrangler");
-	branch("homarr");
+	cg_test_commit(dir, "wrangler");
+	cg_test_branch(dir, "homarr");
 	drizzle_add("0002_rebuild", homarr_rebuild_sql);
-	commit("homarr");
+	cg_test_commit(dir, "homarr");
 	run(&r, "check-range", "main..homarr", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "target d1)") != NULL, "%s", r.out);
@@ -526,10 +497,10 @@ Test(layouts, drizzle_config_naming_turso_means_libsql)
 	    "import { defineConfig } from \"drizzle-kit\";\n"
 	    "export default defineConfig({ dialect: \"turso\", "
 	    "out: \"./drizzle\" });\n");
-	commit("config");
-	branch("rebuild");
+	cg_test_commit(dir, "config");
+	cg_test_branch(dir, "rebuild");
 	drizzle_add("0002_rebuild", drizzle_rebuild_sql);
-	commit("rebuild");
+	cg_test_commit(dir, "rebuild");
 	run(&r, "check-range", "main..rebuild", NULL);
 	/* libSQL's migrator runs with foreign keys off: no cascade */
 	ASSERT_EXIT(&r, 0);
@@ -583,11 +554,11 @@ prisma_history(const char *provider)
 	cg_test_write(dir, "prisma/migrations/migration_lock.toml", lock);
 	cg_test_write(dir, "prisma/migrations/20240101000000_init/"
 	    "migration.sql", prisma_init);
-	commit("init");
-	branch("redefine");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "redefine");
 	cg_test_write(dir, "prisma/migrations/20240201000000_add_slug/"
 	    "migration.sql", prisma_redefine);
-	commit("redefine");
+	cg_test_commit(dir, "redefine");
 }
 
 Test(layouts, prisma_redefine_is_safe_under_prisma_and_not_on_d1)
@@ -637,7 +608,7 @@ Test(layouts, prisma_equal_folder_prefixes_are_not_duplicates)
 	cg_test_write(dir, "prisma/migrations/20240201000000_other/"
 	    "migration.sql", "CREATE TABLE \"Tag\" (\"id\" INTEGER NOT NULL "
 	    "PRIMARY KEY);\n");
-	commit("dup");
+	cg_test_commit(dir, "dup");
 	/* prisma records directory names: both folders run, in name order */
 	run(&r, "check-range", "main..redefine", NULL);
 	ASSERT_EXIT(&r, 0);
@@ -657,8 +628,8 @@ Test(layouts, monorepo_plain_sets_are_named_and_numbered_apart)
 	    "CREATE TABLE b1 (id INTEGER PRIMARY KEY);\n");
 	cg_test_write(dir, "apps/b/migrations/0002_y.sql",
 	    "CREATE TABLE b2 (id INTEGER PRIMARY KEY);\n");
-	commit("init");
-	branch("work");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "work");
 	/* 0002 in a is not a duplicate of b's 0002 */
 	cg_test_write(dir, "apps/a/migrations/0002_z.sql",
 	    "CREATE TABLE a2 (id INTEGER PRIMARY KEY);\n");
@@ -666,7 +637,7 @@ Test(layouts, monorepo_plain_sets_are_named_and_numbered_apart)
 	    "DROP TABLE b1;\n");
 	cg_test_write(dir, "apps/b/migrations/0002_x.sql",
 	    "CREATE TABLE b3 (id INTEGER PRIMARY KEY);\n");
-	commit("work");
+	cg_test_commit(dir, "work");
 	run(&r, "check-range", "main..work", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[apps/a/migrations] apps/a/migrations/0003_bad.sql:1:1:"
@@ -696,13 +667,13 @@ Test(layouts, duplicate_version_ignores_leading_zeros)
 	    "CREATE TABLE t1 (id INTEGER PRIMARY KEY);\n");
 	cg_test_write(dir, "migrations/0002_y.sql",
 	    "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\n");
-	commit("init");
-	branch("work");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "work");
 	cg_test_write(dir, "migrations/2_x.sql",
 	    "CREATE TABLE t3 (id INTEGER PRIMARY KEY);\n");
 	cg_test_write(dir, "migrations/0020_ok.sql",
 	    "CREATE TABLE t4 (id INTEGER PRIMARY KEY);\n");
-	commit("work");
+	cg_test_commit(dir, "work");
 	run(&r, "check-range", "main..work", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "migrations/2_x.sql: error[duplicate-version]: "
@@ -729,8 +700,8 @@ Test(layouts, explicit_sets_replace_detection)
 	    "migrations = apps/b/migrations/*.sql\n"
 	    "migrations = db/core/*.sql\n"
 	    "target = sqlite\n");
-	commit("init");
-	branch("work");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "work");
 	/* apps/a is not in any set: its bad file is not checked */
 	cg_test_write(dir, "apps/a/migrations/0002_bad.sql",
 	    "DROP TABLE nowhere;\n");
@@ -738,7 +709,7 @@ Test(layouts, explicit_sets_replace_detection)
 	cg_test_write(dir, "db/core/0002_rebuild.sql",
 	    "BEGIN;\nPRAGMA foreign_keys=OFF;\nDROP TABLE projects;\n"
 	    "COMMIT;\n");
-	commit("work");
+	cg_test_commit(dir, "work");
 	run(&r, "check-range", "main..work", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "db/core/0002_rebuild.sql:3:1: error[cascade-drop]: "
@@ -762,11 +733,11 @@ Test(layouts, two_explicit_sets_prefix_their_names)
 	    "[set second]\n"
 	    "migrations = two/*.sql\n"
 	    "target = prisma\n");
-	commit("init");
-	branch("work");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "work");
 	cg_test_write(dir, "one/0002_rebuild.sql", rebuild);
 	cg_test_write(dir, "two/0002_drop.sql", "DROP TABLE tasks;\n");
-	commit("work");
+	cg_test_commit(dir, "work");
 	run(&r, "check-range", "main..work", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[first] one/0002_rebuild.sql:3:1: " CASCADE_DROP_1);
@@ -795,7 +766,7 @@ Test(layouts, set_without_migrations_is_exit_2)
 	    "migrations = migrations/*.sql\n"
 	    "[set x]\n"
 	    "target = d1\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "check-range", "HEAD", NULL);
 	ASSERT_EXIT(&r, 2);
 	cr_assert(strstr(r.err, "cascadeguard: .cascadeguard: [set x] has no "
@@ -813,7 +784,7 @@ Test(layouts, empty_set_section_is_exit_2)
 	cg_test_write(dir, ".cascadeguard", "[set main]\n"
 	    "migrations = migrations/*.sql\n"
 	    "[set x]\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "check-range", "HEAD", NULL);
 	ASSERT_EXIT(&r, 2);
 	cr_assert(strstr(r.err, ".cascadeguard") != NULL, "%s", r.err);
@@ -832,7 +803,7 @@ sqlx_history(void)
 	    "\"runtime-tokio\"] }\n");
 	cg_test_write(dir, "migrations/20240101000000_init.sql",
 	    parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 }
 
 static const char sqlx_rebuild[] =
@@ -849,10 +820,10 @@ Test(layouts, sqlx_begin_is_transaction_in_migration)
 	struct cg_run r;
 
 	sqlx_history();
-	branch("tx");
+	cg_test_branch(dir, "tx");
 	cg_test_write(dir, "migrations/20240201000000_tx.sql",
 	    "BEGIN;\nALTER TABLE projects ADD COLUMN slug TEXT;\nCOMMIT;\n");
-	commit("tx");
+	cg_test_commit(dir, "tx");
 	run(&r, "check-range", "main..tx", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "migrations/20240201000000_tx.sql:1:1: "
@@ -871,21 +842,21 @@ Test(layouts, sqlx_no_transaction_rebuild_is_clean_and_wrapped_is_not)
 	char *sql;
 
 	sqlx_history();
-	branch("notx");
+	cg_test_branch(dir, "notx");
 	cr_assert(asprintf(&sql, "-- no-transaction\n%s", sqlx_rebuild) > 0);
 	cg_test_write(dir, "migrations/20240201000000_rebuild.sql", sql);
 	free(sql);
-	commit("notx");
+	cg_test_commit(dir, "notx");
 	run(&r, "check-range", "main..notx", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
 	    "checked on a history of 1, target sqlx)");
 	cg_run_release(&r);
 
-	branch("wrapped");
+	cg_test_branch(dir, "wrapped");
 	cg_test_write(dir, "migrations/20240201000000_rebuild.sql",
 	    sqlx_rebuild);
-	commit("wrapped");
+	cg_test_commit(dir, "wrapped");
 	run(&r, "check-range", "main..wrapped", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "migrations/20240201000000_rebuild.sql:4:1: "
@@ -903,12 +874,12 @@ Test(layouts, golang_migrate_only_up_files_count)
 	    parent_and_child);
 	cg_test_write(dir, "db/migrations/000001_init.down.sql",
 	    "DROP TABLE tasks;\nDROP TABLE projects;\n");
-	commit("init");
-	branch("work");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "work");
 	cg_test_write(dir, "db/migrations/000002_rebuild.up.sql", rebuild);
 	cg_test_write(dir, "db/migrations/000002_rebuild.down.sql",
 	    "DROP TABLE nowhere;\n");
-	commit("work");
+	cg_test_commit(dir, "work");
 	run(&r, "check-range", "main..work", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "db/migrations/000002_rebuild.up.sql:3:1: "
@@ -934,7 +905,7 @@ Test(layouts, malformed_wrangler_toml_is_an_error_where_it_changes)
 	cg_test_write(dir, "wrangler.toml", "name = \"api\"\n\n"
 	    "[[d1_databases]]\nbinding = \"DB\"\n"
 	    "migrations_dir = \"migrations\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "check-range", "HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "wrangler.toml: error[config-unreadable]: does not "
@@ -943,7 +914,7 @@ Test(layouts, malformed_wrangler_toml_is_an_error_where_it_changes)
 	cg_run_release(&r);
 
 	cg_test_write(dir, "migrations/0002_x.sql", "DROP TABLE nosuch;\n");
-	commit("untouched");
+	cg_test_commit(dir, "untouched");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "wrangler.toml: warning[config-unreadable]: does not "
@@ -959,10 +930,10 @@ Test(layouts, template_wrangler_config_is_a_warning_once_in_place)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "templates/worker/wrangler.jsonc", "// config\n{\n"
 	    "  \"name\": {{ project_name }}\n}\n");
-	commit("template");
+	cg_test_commit(dir, "template");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "templates/worker/wrangler.jsonc: "
@@ -972,13 +943,13 @@ Test(layouts, template_wrangler_config_is_a_warning_once_in_place)
 	/* a repository of templates can say so (the default is warning) */
 	cg_test_write(dir, ".cascadeguard",
 	    "[rules]\nconfig-unreadable = warning\n");
-	commit("rules");
+	cg_test_commit(dir, "rules");
 	run(&r, "check-range", "HEAD~2..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
 	cg_run_release(&r);
 	cg_test_write(dir, "migrations/0002_b.sql",
 	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\n");
-	commit("more");
+	cg_test_commit(dir, "more");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
 	cr_assert(strstr(r.out, "templates/worker/wrangler.jsonc: "
@@ -997,7 +968,7 @@ Test(layouts, graph_needs_set_when_there_are_two)
 
 	cg_test_write(dir, "apps/a/migrations/0001_init.sql", parent_and_child);
 	cg_test_write(dir, "apps/b/migrations/0001_init.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "graph", NULL);
 	ASSERT_EXIT(&r, 2);
 	cr_assert(strstr(r.err, "this repository has 2 migration sets "
@@ -1044,11 +1015,11 @@ Test(layouts, detection_memo_skips_only_unchanged_folders)
 	cg_test_write(dir, "docs/readme.txt", "hello\n");
 	cg_test_write(dir, "db/migrations/0001_init.sql",
 	    "CREATE TABLE p (id INTEGER PRIMARY KEY);\n");
-	commit("one set");
+	cg_test_commit(dir, "one set");
 	cr_assert_eq(cg_test_sh(dir, "git tag base"), 0);
 	cg_test_write(dir, "db/migrations/0002_more.sql",
 	    "CREATE TABLE q (id INTEGER PRIMARY KEY);\n");
-	commit("more");
+	cg_test_commit(dir, "more");
 	run(&r, "check-range", "base..HEAD", NULL);
 	cr_assert_eq(r.code, 0, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "target d1)") != NULL, "%s", r.out);
@@ -1062,11 +1033,11 @@ Test(layouts, detection_memo_skips_only_unchanged_folders)
 	    "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
 	    "CREATE TABLE b (id INTEGER PRIMARY KEY,\n"
 	    "  a INTEGER REFERENCES a(id) ON DELETE CASCADE);\n");
-	commit("second set");
+	cg_test_commit(dir, "second set");
 	cr_assert_eq(cg_test_sh(dir, "git tag second"), 0);
 	cg_test_write(dir, "src/app/migrations/0002_drop.sql",
 	    "DROP TABLE a;\n");
-	commit("drop");
+	cg_test_commit(dir, "drop");
 	run(&r, "check-range", "second..HEAD", NULL);
 	cr_assert_eq(r.code, 1, "%s%s", r.out, r.err);
 	cr_assert(cg_test_has_line(r.out, "[src/app/migrations] "
@@ -1099,18 +1070,18 @@ Test(layouts, detection_memo_does_not_hide_a_folder_moved_under_migrations)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", init);
-	commit("A");
+	cg_test_commit(dir, "A");
 	cr_assert_eq(cg_test_sh(dir, "git tag A"), 0);
 	/* docs/x: the tree migrations/ will have, outside any set */
 	cg_test_write(dir, "docs/x/0001_init.sql", init);
 	cg_test_write(dir, "docs/x/0002_wipe.sql", wipe);
-	commit("B");
+	cg_test_commit(dir, "B");
 	cr_assert_eq(cg_test_sh(dir, "git tag B"), 0);
 	run(&r, "check-range", "A..B", NULL);
 	ASSERT_EXIT(&r, 0);
 	cg_run_release(&r);
 	cg_test_write(dir, "migrations/0002_wipe.sql", wipe);
-	commit("C");
+	cg_test_commit(dir, "C");
 	cr_assert_eq(cg_test_sh(dir, "test \"$(git rev-parse HEAD:migrations)\" "
 	    "= \"$(git rev-parse HEAD:docs/x)\""), 0);
 	run(&r, "check-range", "B..HEAD", NULL);
@@ -1139,9 +1110,9 @@ Test(layouts, two_sets_of_the_same_files_keep_their_own_simulation)
 	cg_test_write(dir, ".cascadeguard", "[set a]\n"
 	    "migrations = migrations/*.sql\ntarget = d1\n[set b]\n"
 	    "migrations = migrations/*.sql\ntarget = drizzle\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/0002_x.sql", "DELETE FROM p;\n");
-	commit("delete");
+	cg_test_commit(dir, "delete");
 	run(&r, "check-range", "--no-cache", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	b = strstr(r.out, "[b] migrations/0002_x.sql:1:1: error[cascade-delete]");
@@ -1168,7 +1139,7 @@ Test(layouts, sets_lists_what_detection_found)
 	    "migration.sql", parent_only);
 	cg_test_write(dir, "prisma/migrations/migration_lock.toml",
 	    "provider = \"postgresql\"\n");
-	commit("layouts");
+	cg_test_commit(dir, "layouts");
 	run(&r, "sets", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "3 migration sets at HEAD:");
@@ -1183,7 +1154,7 @@ Test(layouts, sets_lists_what_detection_found)
 	/* what .cascadeguard says replaces detection, here too */
 	cg_test_write(dir, ".cascadeguard", "[cascadeguard]\n"
 	    "migrations = apps/*/migrations/*.sql\ntarget = sqlite\n");
-	commit("config");
+	cg_test_commit(dir, "config");
 	run(&r, "sets", "HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "1 migration set at HEAD:");
@@ -1232,13 +1203,13 @@ Test(layouts, drizzle_entry_older_than_the_applied_one_is_out_of_order)
 	cg_test_write(dir, "drizzle/0000_a.sql", parent_only);
 	cg_test_write(dir, "drizzle/0001_b.sql",
 	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\n");
-	commit("init");
-	branch("late");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "late");
 	/* generated before 0001_b was applied, merged after */
 	drizzle_journal_when(late, 3);
 	cg_test_write(dir, "drizzle/0002_c.sql",
 	    "CREATE TABLE c (id INTEGER PRIMARY KEY);\n");
-	commit("late");
+	cg_test_commit(dir, "late");
 	run(&r, "check-range", "main..late", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "drizzle/0002_c.sql: warning[out-of-order]: drizzle's "
@@ -1249,7 +1220,7 @@ Test(layouts, drizzle_entry_older_than_the_applied_one_is_out_of_order)
 
 	/* generated again on top: newest, clean */
 	drizzle_journal_when(fresh, 3);
-	commit("regenerated");
+	cg_test_commit(dir, "regenerated");
 	run(&r, "check-range", "main..late", NULL);
 	ASSERT_EXIT(&r, 0);
 	cr_assert(strstr(r.out, "out-of-order") == NULL, "%s", r.out);
@@ -1264,10 +1235,10 @@ Test(layouts, one_up_sql_file_does_not_hide_the_others)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
 	cg_test_write(dir, "migrations/0003_x.up.sql", "SELECT 1;\n");
-	commit("drop");
+	cg_test_commit(dir, "drop");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "migrations/0002_drop.sql:1:1: " CASCADE_DROP_1);
@@ -1285,10 +1256,10 @@ Test(layouts, sets_with_the_same_binding_name_are_told_apart)
 	cg_test_write(dir, "apps/web/wrangler.toml", toml);
 	cg_test_write(dir, "apps/api/migrations/0001_init.sql", parent_and_child);
 	cg_test_write(dir, "apps/web/migrations/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "apps/web/migrations/0002_drop.sql",
 	    "DROP TABLE projects;\n");
-	commit("drop");
+	cg_test_commit(dir, "drop");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[DB (apps/web/migrations)] "
@@ -1319,14 +1290,14 @@ Test(layouts, nearest_drizzle_config_decides_the_target)
 	    "{\"idx\":0,\"version\":\"6\",\"when\":1700000000000,"
 	    "\"tag\":\"0000_a\",\"breakpoints\":true}]}\n");
 	cg_test_write(dir, "apps/web/drizzle/0000_a.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "sets", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "  apps/web/drizzle: target drizzle, 1 file");
 	cg_run_release(&r);
 	cg_test_write(dir, "apps/web/drizzle.config.ts",
 	    "export default { dialect: 'turso' };\n");
-	commit("turso");
+	cg_test_commit(dir, "turso");
 	run(&r, "sets", NULL);
 	ASSERT_LINE(&r, "  apps/web/drizzle: target libsql, 1 file");
 	cg_run_release(&r);
@@ -1341,12 +1312,12 @@ Test(layouts, diesel_up_sql_folders_are_one_set)
 	    parent_and_child);
 	cg_test_write(dir, "migrations/2024-01-01-000000_init/down.sql",
 	    "DROP TABLE tasks;\nDROP TABLE projects;\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/2024-02-01-000000_drop/up.sql",
 	    "DROP TABLE projects;\n");
 	cg_test_write(dir, "migrations/2024-02-01-000000_drop/down.sql",
 	    "SELECT 1;\n");
-	commit("drop");
+	cg_test_commit(dir, "drop");
 	run(&r, "sets", NULL);
 	ASSERT_LINE(&r, "1 migration set at HEAD:");
 	ASSERT_LINE(&r, "    files: migrations/*/up.sql");
@@ -1367,7 +1338,7 @@ Test(layouts, supabase_and_nested_engine_folders_are_not_sqlite)
 	    "CREATE TABLE t (id serial PRIMARY KEY);\n");
 	cg_test_write(dir, "db/postgres/migrations/0001_init.sql",
 	    "CREATE TABLE t (id serial PRIMARY KEY);\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "sets", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "  db/postgres/migrations: not checked: its folder is "
@@ -1386,7 +1357,7 @@ Test(layouts, wrangler_json_with_a_bom_is_read)
 	    "[{\"binding\": \"DB\", \"database_name\": \"x\", "
 	    "\"database_id\": \"x\", \"migrations_dir\": \"db\"}]}\n");
 	cg_test_write(dir, "db/0001_init.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 	run(&r, "sets", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "  DB: target d1, 1 file");
@@ -1399,12 +1370,12 @@ Test(layouts, dated_names_are_not_duplicate_versions)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/2024-01-15_users.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/2024-03-02_t.sql",
 	    "CREATE TABLE t (id INTEGER PRIMARY KEY);\n");
 	cg_test_write(dir, "migrations/2024-03-02_u.sql",
 	    "CREATE TABLE u (id INTEGER PRIMARY KEY);\n");
-	commit("more");
+	cg_test_commit(dir, "more");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	/* the two of the same day are, and nothing else */
@@ -1433,7 +1404,7 @@ Test(layouts, too_many_set_sections_are_refused)
 	}
 	fclose(f);
 	cg_test_write(dir, "m/0001.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 	{
 		struct cg_run r;
 
@@ -1451,12 +1422,12 @@ Test(layouts, d1_down_file_is_applied_and_checked)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/0002_slug.sql",
 	    "ALTER TABLE projects ADD COLUMN slug TEXT;\n");
 	cg_test_write(dir, "migrations/0002_slug.down.sql",
 	    "DROP TABLE projects;\n");
-	commit("slug");
+	cg_test_commit(dir, "slug");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "migrations/0002_slug.down.sql: "
@@ -1483,12 +1454,12 @@ Test(layouts, wrapped_file_that_commits_for_good_is_reported)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/0002_x.sql",
 	    "CREATE TABLE b (id INTEGER PRIMARY KEY);\nCOMMIT;\n"
 	    "CREATE TABLE c (id INTEGER PRIMARY KEY);\n");
 	cg_test_write(dir, "migrations/0003_y.sql", "RELEASE nosuch;\n");
-	commit("x");
+	cg_test_commit(dir, "x");
 	run(&r, "check-range", "--target", "sqlx", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(cg_test_has_line(r.out, "migrations/0002_x.sql:2:1: "
@@ -1504,7 +1475,7 @@ Test(layouts, wrapped_file_that_commits_for_good_is_reported)
 	/* a ROLLBACK discards what came before it: said so */
 	cg_test_write(dir, "migrations/0004_z.sql",
 	    "CREATE TABLE z (id INTEGER PRIMARY KEY);\nROLLBACK;\n");
-	commit("z");
+	cg_test_commit(dir, "z");
 	run(&r, "check-range", "--target", "sqlx", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "migrations/0004_z.sql:2:1: "
@@ -1520,9 +1491,9 @@ Test(layouts, deleting_a_whole_set_is_reported)
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
 	cg_test_write(dir, "README", "x\n");
-	commit("init");
+	cg_test_commit(dir, "init");
 	cr_assert_eq(cg_test_sh(dir, "git rm -rq migrations"), 0);
-	commit("gone");
+	cg_test_commit(dir, "gone");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[migrations] migrations/0001_init.sql: "
@@ -1548,11 +1519,11 @@ Test(layouts, a_config_edit_does_not_hide_the_set_it_named)
 
 	cg_test_write(dir, "wrangler.toml", d1_in_db_schema);
 	cg_test_write(dir, "db/schema/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "wrangler.toml", "[[d1_databases]]\n"
 	    "binding = \"DB\"\ndatabase_name = \"x\"\ndatabase_id = \"x\"\n");
 	cg_test_write(dir, "db/schema/0002_drop.sql", "DROP TABLE projects;\n");
-	commit("hide");
+	cg_test_commit(dir, "hide");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[DB] db/schema/0002_drop.sql:1:1: " CASCADE_DROP_1);
@@ -1564,11 +1535,11 @@ Test(layouts, a_lock_file_that_skips_the_folder_hides_nothing)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/migration_lock.toml",
 	    "provider = \"postgresql\"\n");
 	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
-	commit("lock");
+	cg_test_commit(dir, "lock");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[migrations] migrations/0002_drop.sql:1:1: "
@@ -1581,11 +1552,11 @@ Test(layouts, the_tips_own_config_does_not_hide_the_bases_sets)
 	struct cg_run r;
 
 	cg_test_write(dir, "migrations/0001_init.sql", parent_and_child);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, ".cascadeguard", "[set other]\n"
 	    "migrations = nowhere/*.sql\n");
 	cg_test_write(dir, "migrations/0002_drop.sql", "DROP TABLE projects;\n");
-	commit("elsewhere");
+	cg_test_commit(dir, "elsewhere");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "[migrations] migrations/0002_drop.sql:1:1: "
@@ -1599,10 +1570,10 @@ Test(layouts, a_folder_moved_with_its_config_is_not_a_deletion)
 
 	cg_test_write(dir, "wrangler.toml", d1_in_db_schema);
 	cg_test_write(dir, "db/schema/0001_init.sql", parent_only);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cr_assert_eq(cg_test_sh(dir, "git mv db/schema db/m2 && "
 	    "sed -i 's#db/schema#db/m2#' wrangler.toml"), 0);
-	commit("move");
+	cg_test_commit(dir, "move");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
 	cr_assert(strstr(r.out, "applied-migration-changed") == NULL, "%s",
@@ -1621,11 +1592,11 @@ Test(layouts, d1_upper_begin_transaction_says_local_strips_it)
 
 	cg_test_write(dir, "migrations/0001_init.sql",
 	    "CREATE TABLE p (id INTEGER PRIMARY KEY);\n");
-	commit("init");
-	branch("tx");
+	cg_test_commit(dir, "init");
+	cg_test_branch(dir, "tx");
 	cg_test_write(dir, "migrations/0002_tx.sql", "BEGIN TRANSACTION;\n"
 	    "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\nCOMMIT;\n");
-	commit("tx");
+	cg_test_commit(dir, "tx");
 	run(&r, "check-range", "--target", "d1", "main..tx", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "migrations/0002_tx.sql:1:1: "

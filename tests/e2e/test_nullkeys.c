@@ -6,50 +6,18 @@
  * repositories, the real binary, exact finding lines.
  */
 #include <criterion/criterion.h>
-#include <stdlib.h>
 
 #include "helpers/expect.h"
 #include "helpers/repo.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = cg_test_tmpdir();
-	cr_assert_eq(cg_test_sh(dir, "git init -q"), 0);
-}
-
-static void
-teardown(void)
-{
-	cg_test_rmrf(dir);
-	free(dir);
-}
-
-TestSuite(nullkeys, .init = setup, .fini = teardown);
-
-static void
-commit(const char *msg)
-{
-	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
-	    0);
-}
+CG_REPO_SUITE(nullkeys);
 
 /* history as 0001, file as 0002 (D1), then check-range of 0002. */
 static void
 check_new(struct cg_run *r, const char *history, const char *file)
 {
-	cg_test_write(dir, "wrangler.toml",
-	    "name = \"api\"\n"
-	    "[[d1_databases]]\n"
-	    "binding = \"DB\"\n"
-	    "database_name = \"api-db\"\n"
-	    "database_id = \"00000000-0000-0000-0000-000000000000\"\n");
-	cg_test_write(dir, "migrations/0001_init.sql", history);
-	commit("init");
-	cg_test_write(dir, "migrations/0002_next.sql", file);
-	commit("next");
+	cg_test_write_wrangler(dir);
+	cg_test_history(dir, history, "migrations/0002_next.sql", file, NULL);
 	cg_test_runl(r, dir, "check-range", "HEAD~1..HEAD", NULL);
 }
 

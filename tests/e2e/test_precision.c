@@ -6,36 +6,12 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "helpers/expect.h"
 #include "helpers/repo.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = cg_test_tmpdir();
-	cr_assert_eq(cg_test_sh(dir, "git init -q"), 0);
-}
-
-static void
-teardown(void)
-{
-	cg_test_rmrf(dir);
-	free(dir);
-}
-
-TestSuite(precision, .init = setup, .fini = teardown);
-
-static void
-commit(const char *msg)
-{
-	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
-	    0);
-}
+CG_REPO_SUITE(precision);
 
 /* cascadeguard with the NULL-terminated arguments, in dir. */
 #define run(r, ...) cg_test_runl((r), dir, __VA_ARGS__)
@@ -46,37 +22,18 @@ static const char parent_and_child[] =
     "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT "
     "NULL REFERENCES projects(id) ON DELETE CASCADE);\n";
 
-static void
-wrangler(void)
-{
-	cg_test_write(dir, "wrangler.toml",
-	    "name = \"api\"\n"
-	    "[[d1_databases]]\n"
-	    "binding = \"DB\"\n"
-	    "database_name = \"api-db\"\n"
-	    "database_id = \"00000000-0000-0000-0000-000000000000\"\n");
-}
-
-static void
-sqlx(void)
-{
-	cg_test_write(dir, "Cargo.toml", "[package]\nname = \"svc\"\n"
-	    "version = \"0.1.0\"\n\n[dependencies]\n"
-	    "sqlx = { version = \"0.7\", features = [\"sqlite\"] }\n");
-}
-
 /* Class 1: two files of one number, under a runner that keys by name. */
 
 Test(precision, d1_two_files_of_one_number_both_run)
 {
 	struct cg_run r;
 
-	wrangler();
+	cg_test_write_wrangler(dir);
 	cg_test_write(dir, "migrations/0001_a.sql", parent_and_child);
-	commit("a");
+	cg_test_commit(dir, "a");
 	cg_test_write(dir, "migrations/0001_b.sql",
 	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n");
-	commit("b");
+	cg_test_commit(dir, "b");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_NO(&r, "duplicate-version");
@@ -87,12 +44,12 @@ Test(precision, sqlx_two_files_of_one_version_clash)
 {
 	struct cg_run r;
 
-	sqlx();
+	cg_test_write_sqlx(dir);
 	cg_test_write(dir, "migrations/0001_a.sql", parent_and_child);
-	commit("a");
+	cg_test_commit(dir, "a");
 	cg_test_write(dir, "migrations/0001_b.sql",
 	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n");
-	commit("b");
+	cg_test_commit(dir, "b");
 	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "migrations/0001_b.sql: error[duplicate-version]: "
@@ -123,11 +80,11 @@ static const char rebuild_null[] =
 static void
 check_new(struct cg_run *r, const char *history, const char *file)
 {
-	wrangler();
+	cg_test_write_wrangler(dir);
 	cg_test_write(dir, "migrations/0001_init.sql", history);
-	commit("init");
+	cg_test_commit(dir, "init");
 	cg_test_write(dir, "migrations/0002_next.sql", file);
-	commit("next");
+	cg_test_commit(dir, "next");
 	run(r, "check-range", "HEAD~1..HEAD", NULL);
 }
 

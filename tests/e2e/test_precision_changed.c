@@ -8,59 +8,14 @@
  * binary.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
+#include "helpers/expect.h"
 #include "helpers/repo.h"
 
-static char *dir;
+CG_REPO_SUITE(applied_edit);
 
-static void
-setup(void)
-{
-	dir = cg_test_tmpdir();
-	cr_assert_eq(cg_test_sh(dir, "git init -q"), 0);
-}
-
-static void
-teardown(void)
-{
-	cg_test_rmrf(dir);
-	free(dir);
-}
-
-TestSuite(applied_edit, .init = setup, .fini = teardown);
-
-static void
-commit(const char *msg)
-{
-	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
-	    0);
-}
-
-/* cascadeguard check-range HEAD~1..HEAD [--target t], in dir. */
-static void
-check_last(struct cg_run *r, const char *target)
-{
-	const char *args[] = { "check-range", "HEAD~1..HEAD", "--target",
-	    target, NULL };
-
-	if (target == NULL)
-		args[2] = NULL;
-	cg_test_run(r, dir, args, NULL, NULL);
-}
-
-#define ASSERT_EXIT(r, c) \
-	cr_assert_eq((r)->code, (c), "exit %d, expected %d\nstdout:\n%s\n" \
-	    "stderr:\n%s", (r)->code, (c), (r)->out, (r)->err)
-#define ASSERT_HAS(r, s) \
-	cr_assert(strstr((r)->out, (s)) != NULL, "missing:\n%s\nstdout:\n%s\n" \
-	    "stderr:\n%s", (s), (r)->out, (r)->err)
-#define ASSERT_NOT(r, s) \
-	cr_assert(strstr((r)->out, (s)) == NULL, "unexpected:\n%s\n" \
-	    "stdout:\n%s", (s), (r)->out)
+/* cascadeguard with the NULL-terminated arguments, in dir. */
+#define run(r, ...) cg_test_runl((r), dir, __VA_ARGS__)
 
 static const char init_sql[] =
     "CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT NOT NULL "
@@ -94,33 +49,12 @@ static const char init_sql_literal[] =
     "CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT "
     "NULL REFERENCES projects(id) ON DELETE CASCADE);\n";
 
-static void
-wrangler(void)
-{
-	cg_test_write(dir, "wrangler.toml",
-	    "name = \"api\"\n"
-	    "[[d1_databases]]\n"
-	    "binding = \"DB\"\n"
-	    "database_name = \"api-db\"\n"
-	    "database_id = \"00000000-0000-0000-0000-000000000000\"\n");
-}
-
-static void
-sqlx(void)
-{
-	cg_test_write(dir, "Cargo.toml", "[package]\nname = \"svc\"\n"
-	    "version = \"0.1.0\"\n\n[dependencies]\n"
-	    "sqlx = { version = \"0.7\", features = [\"sqlite\"] }\n");
-}
-
 /* A history of one file at path, then the edit of it to text. */
 static void
 edit_applied(const char *path, const char *text)
 {
-	cg_test_write(dir, path, init_sql);
-	commit("init");
-	cg_test_write(dir, path, text);
-	commit("edit");
+	cg_test_commit_files(dir, "init", path, init_sql, NULL);
+	cg_test_commit_files(dir, "edit", path, text, NULL);
 }
 
 static const char d1_note[] =
@@ -137,12 +71,12 @@ Test(applied_edit, d1_comment_and_whitespace_edit_is_a_note)
 {
 	struct cg_run r;
 
-	wrangler();
+	cg_test_write_wrangler(dir);
 	edit_applied("migrations/0001_init.sql", init_sql_reformatted);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_HAS(&r, d1_note);
-	ASSERT_NOT(&r, "error[");
+	ASSERT_NO(&r, "error[");
 	cg_run_release(&r);
 }
 
@@ -150,12 +84,12 @@ Test(applied_edit, d1_statement_edit_is_still_an_error)
 {
 	struct cg_run r;
 
-	wrangler();
+	cg_test_write_wrangler(dir);
 	edit_applied("migrations/0001_init.sql", init_sql_edited);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, edited_error);
-	ASSERT_NOT(&r, "note[applied-migration-changed]");
+	ASSERT_NO(&r, "note[applied-migration-changed]");
 	cg_run_release(&r);
 }
 
@@ -163,9 +97,9 @@ Test(applied_edit, d1_blank_inside_a_string_literal_is_an_edit)
 {
 	struct cg_run r;
 
-	wrangler();
+	cg_test_write_wrangler(dir);
 	edit_applied("migrations/0001_init.sql", init_sql_literal);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, edited_error);
 	cg_run_release(&r);
@@ -175,15 +109,13 @@ Test(applied_edit, operator_split_by_a_blank_is_an_edit)
 {
 	struct cg_run r;
 
-	wrangler();
-	cg_test_write(dir, "migrations/0001_init.sql", init_sql);
-	cg_test_write(dir, "migrations/0002_idx.sql",
-	    "CREATE INDEX p_small ON projects(id) WHERE id <= 10;\n");
-	commit("init");
-	cg_test_write(dir, "migrations/0002_idx.sql",
-	    "CREATE INDEX p_small ON projects(id) WHERE id < = 10;\n");
-	commit("edit");
-	check_last(&r, NULL);
+	cg_test_write_wrangler(dir);
+	cg_test_commit_files(dir, "init", "migrations/0001_init.sql", init_sql,
+	    "migrations/0002_idx.sql",
+	    "CREATE INDEX p_small ON projects(id) WHERE id <= 10;\n", NULL);
+	cg_test_commit_files(dir, "edit", "migrations/0002_idx.sql",
+	    "CREATE INDEX p_small ON projects(id) WHERE id < = 10;\n", NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "migrations/0002_idx.sql: "
 	    "error[applied-migration-changed]: already applied migration "
@@ -200,7 +132,7 @@ Test(applied_edit, drizzle_comment_edit_is_a_note)
 	    "{\"idx\":0,\"version\":\"6\",\"when\":1700000000000,"
 	    "\"tag\":\"0000_init\",\"breakpoints\":true}]}\n");
 	edit_applied("drizzle/0000_init.sql", init_sql_reformatted);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_HAS(&r, "drizzle/0000_init.sql: "
 	    "note[applied-migration-changed]: only comments or whitespace "
@@ -214,7 +146,8 @@ Test(applied_edit, golang_migrate_comment_edit_is_a_note)
 	struct cg_run r;
 
 	edit_applied("migrations/1_init.up.sql", init_sql_reformatted);
-	check_last(&r, "golang-migrate");
+	run(&r, "check-range", "HEAD~1..HEAD", "--target",
+	    "golang-migrate", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_HAS(&r, "migrations/1_init.up.sql: "
 	    "note[applied-migration-changed]: only comments or whitespace "
@@ -227,9 +160,9 @@ Test(applied_edit, sqlx_comment_edit_is_an_error_naming_the_checksum)
 {
 	struct cg_run r;
 
-	sqlx();
+	cg_test_write_sqlx(dir);
 	edit_applied("migrations/0001_init.sql", init_sql_reformatted);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "migrations/0001_init.sql: "
 	    "error[applied-migration-changed]: already applied migration "
@@ -244,9 +177,9 @@ Test(applied_edit, sqlx_statement_edit_is_an_error)
 {
 	struct cg_run r;
 
-	sqlx();
+	cg_test_write_sqlx(dir);
 	edit_applied("migrations/0001_init.sql", init_sql_edited);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, edited_error);
 	cg_run_release(&r);
@@ -260,7 +193,7 @@ Test(applied_edit, prisma_comment_edit_is_an_error_naming_the_checksum)
 	    "provider = \"sqlite\"\n");
 	edit_applied("prisma/migrations/20240101000000_init/migration.sql",
 	    init_sql_reformatted);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "prisma/migrations/20240101000000_init/migration.sql: "
 	    "error[applied-migration-changed]: already applied migration "
@@ -273,11 +206,11 @@ Test(applied_edit, rules_severity_still_applies_to_the_note)
 {
 	struct cg_run r;
 
-	wrangler();
+	cg_test_write_wrangler(dir);
 	cg_test_write(dir, ".cascadeguard",
 	    "[rules]\napplied-migration-changed = error\n");
 	edit_applied("migrations/0001_init.sql", init_sql_reformatted);
-	check_last(&r, NULL);
+	run(&r, "check-range", "HEAD~1..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "migrations/0001_init.sql: "
 	    "error[applied-migration-changed]: only comments or whitespace");

@@ -8,68 +8,17 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "helpers/expect.h"
 #include "helpers/repo.h"
 
-static char *dir;
+CG_REPO_SUITE(simulate_values);
 
-static void
-setup(void)
-{
-	dir = cg_test_tmpdir();
-	cr_assert_eq(cg_test_sh(dir, "git init -q -b main"), 0);
-}
-
-static void
-teardown(void)
-{
-	cg_test_rmrf(dir);
-	free(dir);
-}
-
-TestSuite(simulate_values, .init = setup, .fini = teardown);
-
-static void
-commit(const char *msg)
-{
-	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
-	    0);
-}
-
-/* A history on main, then new files on feature: name, text, ... NULL. */
-static void
-history(const char *base, ...)
-{
-	const char *name, *text;
-	va_list ap;
-
-	cg_test_write(dir, "migrations/0001_init.sql", base);
-	commit("history");
-	cr_assert_eq(cg_test_sh(dir, "git checkout -qb feature"), 0);
-	va_start(ap, base);
-	while ((name = va_arg(ap, const char *)) != NULL) {
-		text = va_arg(ap, const char *);
-		cg_test_write(dir, name, text);
-	}
-	va_end(ap);
-	commit("feature");
-}
-
-static void
-check(struct cg_run *r, const char *format)
-{
-	const char *args[] = { "check-range", "--no-cache", "main..feature",
-		format, NULL };
-
-	cg_test_run(r, dir, args, NULL, NULL);
-}
-
-#define SHOW(r) "exit %d\nstdout:\n%s\nstderr:\n%s", (r).code, (r).out, \
-	(r).err
+/* check-range --no-cache main..feature, then the NULL-terminated rest. */
+#define check(r, ...) cg_test_runl((r), dir, "check-range", "--no-cache", \
+	"main..feature", __VA_ARGS__)
 
 /* ---- #13 class 3: a renamed key keeps its rows ---- */
 
@@ -77,14 +26,15 @@ Test(simulate_values, renaming_a_text_primary_key_column_loses_no_row)
 {
 	struct cg_run r;
 
-	history("CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT);\n",
+	cg_test_history(dir,
+	    "CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT);\n",
 	    "migrations/0002_rename.sql",
-	    "ALTER TABLE t RENAME COLUMN t_id TO id;\n", (const char *)NULL);
+	    "ALTER TABLE t RENAME COLUMN t_id TO id;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "data-loss") == NULL, "%s", r.out);
-	cr_assert(strstr(r.out, "(repository)") == NULL, "%s", r.out);
-	cr_assert(strstr(r.out, "warning[rename]") != NULL, "%s", r.out);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "data-loss");
+	ASSERT_NO(&r, "(repository)");
+	ASSERT_HAS(&r, "warning[rename]");
 	cg_run_release(&r);
 }
 
@@ -92,15 +42,16 @@ Test(simulate_values, renaming_a_without_rowid_key_column_loses_no_row)
 {
 	struct cg_run r;
 
-	history("CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT) WITHOUT "
+	cg_test_history(dir,
+	    "CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT) WITHOUT "
 	    "ROWID;\nCREATE TABLE u (id INTEGER PRIMARY KEY, t_id TEXT "
 	    "REFERENCES t(t_id) ON DELETE CASCADE);\n",
 	    "migrations/0002_rename.sql",
 	    "ALTER TABLE t RENAME COLUMN t_id TO id;\n"
-	    "UPDATE u SET t_id = t_id;\n", (const char *)NULL);
+	    "UPDATE u SET t_id = t_id;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "data-loss") == NULL, "%s", r.out);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "data-loss");
 	cg_run_release(&r);
 }
 
@@ -108,18 +59,19 @@ Test(simulate_values, a_rebuild_under_a_renamed_key_that_copies_nothing_is_place
 {
 	struct cg_run r;
 
-	history("CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT);\n",
+	cg_test_history(dir,
+	    "CREATE TABLE t (t_id TEXT PRIMARY KEY, v TEXT);\n",
 	    "migrations/0002_rebuild.sql",
 	    "CREATE TABLE t_new (id TEXT PRIMARY KEY, v TEXT);\n"
 	    "DROP TABLE t;\n"
-	    "ALTER TABLE t_new RENAME TO t;\n", (const char *)NULL);
-	check(&r, "--format=json");
-	cr_assert_eq(r.code, 1, SHOW(r));
+	    "ALTER TABLE t_new RENAME TO t;\n", NULL);
+	check(&r, "--format=json", NULL);
+	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "\"rule\": \"data-loss\"") != NULL ||
 	    strstr(r.out, "\"rule\":\"data-loss\"") != NULL, "%s", r.out);
-	cr_assert(strstr(r.out, "\"file\": null") == NULL &&
-	    strstr(r.out, "\"line\": null") == NULL, "%s", r.out);
-	cr_assert(strstr(r.out, "0002_rebuild.sql") != NULL, "%s", r.out);
+	ASSERT_NO(&r, "\"file\": null");
+	ASSERT_NO(&r, "\"line\": null");
+	ASSERT_HAS(&r, "0002_rebuild.sql");
 	cg_run_release(&r);
 }
 
@@ -135,18 +87,17 @@ Test(simulate_values, add_not_null_column_without_default_fails_on_rows)
 {
 	struct cg_run r;
 
-	history(users, "migrations/0002_plan.sql",
+	cg_test_history(dir, users, "migrations/0002_plan.sql",
 	    "ALTER TABLE users ADD COLUMN plan TEXT NOT NULL;\n"
-	    "DROP TABLE orgs;\n", (const char *)NULL);
+	    "DROP TABLE orgs;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 1, SHOW(r));
-	cr_assert(strstr(r.out, "migrations/0002_plan.sql:1:1: "
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_plan.sql:1:1: "
 	    "error[migration-fails]: fails on a table with rows: users has "
-	    "rows in production") != NULL, "%s", r.out);
+	    "rows in production");
 	/* The simulation went on: the cascade two lines later is seen. */
-	cr_assert(strstr(r.out, "[simulated: 2 of 2 rows lost]") != NULL,
-	    "%s", r.out);
-	cr_assert(strstr(r.out, "not-simulated") == NULL, "%s", r.out);
+	ASSERT_HAS(&r, "[simulated: 2 of 2 rows lost]");
+	ASSERT_NO(&r, "not-simulated");
 	cg_run_release(&r);
 }
 
@@ -154,12 +105,12 @@ Test(simulate_values, add_column_with_a_default_is_clean)
 {
 	struct cg_run r;
 
-	history(users, "migrations/0002_plan.sql",
+	cg_test_history(dir, users, "migrations/0002_plan.sql",
 	    "ALTER TABLE users ADD COLUMN plan TEXT NOT NULL DEFAULT 'free';\n",
-	    (const char *)NULL);
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "0 errors, 0 warnings") != NULL, "%s", r.out);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "0 errors, 0 warnings");
 	cg_run_release(&r);
 }
 
@@ -167,17 +118,16 @@ Test(simulate_values, unique_index_on_an_existing_column_prints_the_query)
 {
 	struct cg_run r;
 
-	history(users, "migrations/0002_idx.sql",
+	cg_test_history(dir, users, "migrations/0002_idx.sql",
 	    "CREATE UNIQUE INDEX users_email ON users (email);\n",
-	    (const char *)NULL);
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "migrations/0002_idx.sql:1:1: "
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_idx.sql:1:1: "
 	    "warning[may-fail-on-rows]: fails in production if users holds "
 	    "two rows with the same (email); this read-only query lists "
 	    "them: SELECT email, count(*) FROM users WHERE (email) IS NOT "
-	    "NULL GROUP BY email HAVING count(*) > 1 LIMIT 5") != NULL,
-	    "%s", r.out);
+	    "NULL GROUP BY email HAVING count(*) > 1 LIMIT 5");
 	cg_run_release(&r);
 }
 
@@ -185,13 +135,13 @@ Test(simulate_values, unique_index_on_a_table_of_the_same_file_is_clean)
 {
 	struct cg_run r;
 
-	history(users, "migrations/0002_idx.sql",
+	cg_test_history(dir, users, "migrations/0002_idx.sql",
 	    "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);\n"
 	    "CREATE UNIQUE INDEX tags_name ON tags (name);\n",
-	    (const char *)NULL);
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "0 errors, 0 warnings") != NULL, "%s", r.out);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "0 errors, 0 warnings");
 	cg_run_release(&r);
 }
 
@@ -199,20 +149,20 @@ Test(simulate_values, a_rebuild_adding_a_check_prints_the_query)
 {
 	struct cg_run r;
 
-	history(users, "migrations/0002_rebuild.sql",
+	cg_test_history(dir, users, "migrations/0002_rebuild.sql",
 	    "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT, "
 	    "bio TEXT CHECK (length(bio) > 100));\n"
 	    "INSERT INTO users_new SELECT id, email, bio FROM users;\n"
 	    "DROP TABLE users;\n"
-	    "ALTER TABLE users_new RENAME TO users;\n", (const char *)NULL);
+	    "ALTER TABLE users_new RENAME TO users;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "migrations/0002_rebuild.sql:2:1: "
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_rebuild.sql:2:1: "
 	    "warning[may-fail-on-rows]: fails in production if users holds "
 	    "rows that break CHECK (length(bio) > 100) of users_new; this "
 	    "read-only query lists them: WITH users_new(id, email, bio) AS "
 	    "(SELECT id, email, bio FROM users) SELECT * FROM users_new "
-	    "WHERE NOT (length(bio) > 100) LIMIT 5") != NULL, "%s", r.out);
+	    "WHERE NOT (length(bio) > 100) LIMIT 5");
 	cg_run_release(&r);
 }
 
@@ -220,17 +170,18 @@ Test(simulate_values, a_rebuild_adding_not_null_prints_the_query_in_json)
 {
 	struct cg_run r;
 
-	history("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT CHECK "
+	cg_test_history(dir,
+	    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT CHECK "
 	    "(email IS NULL OR email LIKE '%@%'));\n",
 	    "migrations/0002_rebuild.sql",
 	    "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT "
 	    "NULL);\n"
 	    "INSERT INTO users_new (id, email) SELECT id, email FROM users;\n"
 	    "DROP TABLE users;\n"
-	    "ALTER TABLE users_new RENAME TO users;\n", (const char *)NULL);
-	check(&r, "--format=json");
-	cr_assert(strstr(r.out, "may-fail-on-rows") != NULL, SHOW(r));
-	cr_assert(strstr(r.out, "email IS NULL LIMIT 5") != NULL, "%s", r.out);
+	    "ALTER TABLE users_new RENAME TO users;\n", NULL);
+	check(&r, "--format=json", NULL);
+	ASSERT_HAS(&r, "may-fail-on-rows");
+	ASSERT_HAS(&r, "email IS NULL LIMIT 5");
 	cg_run_release(&r);
 }
 
@@ -240,7 +191,10 @@ static const char people[] =
     "CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT, "
     "name TEXT, bio TEXT, plan TEXT);\n";
 
-/* The finding's line in text output: "0002_x.sql:LINE:1: SEV[RULE]". */
+/*
+ * 1 when out holds "WHERE[RULE]" (the finding's place and rule in text
+ * output, "0002_x.sql:LINE:1: SEV[RULE]") with what somewhere after it.
+ */
 static int
 has_at(const char *out, const char *where, const char *rule,
     const char *what)
@@ -250,28 +204,31 @@ has_at(const char *out, const char *where, const char *rule,
 
 	(void)snprintf(needle, sizeof(needle), "%s[%s]", where, rule);
 	p = strstr(out, needle);
-	if (p == NULL)
-		(void)snprintf(needle, sizeof(needle), "%s", where);
 	return p != NULL && strstr(p, what) != NULL;
 }
+
+#define ASSERT_AT(r, where, rule, what) \
+	cr_assert(has_at((r)->out, (where), (rule), (what)), "missing " \
+	    "%s[%s] ... %s\nstdout:\n%s\nstderr:\n%s", (where), (rule), \
+	    (what), (r)->out, (r)->err)
 
 Test(simulate_values, a_rebuild_that_leaves_a_column_out_loses_its_values)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_rebuild.sql",
+	cg_test_history(dir, people, "migrations/0002_rebuild.sql",
 	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
 	    "name TEXT, plan TEXT);\n"
 	    "INSERT INTO people_new (id, email, name, plan)\n"
 	    "  SELECT id, email, name, plan FROM people;\n"
 	    "DROP TABLE people;\n"
-	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	    "ALTER TABLE people_new RENAME TO people;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: warning",
-	    "column-values-lost", "people.bio"), SHOW(r));
-	cr_assert(strstr(r.out, "2 seeded values") != NULL, SHOW(r));
-	cr_assert(strstr(r.out, "people.email") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_AT(&r, "0002_rebuild.sql:2:1: warning",
+	    "column-values-lost", "people.bio");
+	ASSERT_HAS(&r, "2 seeded values");
+	ASSERT_NO(&r, "people.email");
 	cg_run_release(&r);
 }
 
@@ -279,12 +236,12 @@ Test(simulate_values, an_explicit_drop_column_is_only_drop_column)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_drop.sql",
-	    "ALTER TABLE people DROP COLUMN bio;\n", (const char *)NULL);
+	cg_test_history(dir, people, "migrations/0002_drop.sql",
+	    "ALTER TABLE people DROP COLUMN bio;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "warning[drop-column]") != NULL, SHOW(r));
-	cr_assert(strstr(r.out, "column-values-lost") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "warning[drop-column]");
+	ASSERT_NO(&r, "column-values-lost");
 	cg_run_release(&r);
 }
 
@@ -292,19 +249,19 @@ Test(simulate_values, a_positional_copy_in_another_order_swaps_columns)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_rebuild.sql",
+	cg_test_history(dir, people, "migrations/0002_rebuild.sql",
 	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
 	    "name TEXT, bio TEXT, plan TEXT);\n"
 	    "INSERT INTO people_new SELECT id, name, email, bio, plan "
 	    "FROM people;\n"
 	    "DROP TABLE people;\n"
-	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	    "ALTER TABLE people_new RENAME TO people;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 1, SHOW(r));
-	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
-	    "column-values-changed", "people.email"), SHOW(r));
-	cr_assert(strstr(r.out, "values of column name") != NULL, SHOW(r));
-	cr_assert(strstr(r.out, "people.bio") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 1);
+	ASSERT_AT(&r, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "people.email");
+	ASSERT_HAS(&r, "values of column name");
+	ASSERT_NO(&r, "people.bio");
 	cg_run_release(&r);
 }
 
@@ -316,15 +273,15 @@ Test(simulate_values, json_names_the_column_and_the_counts)
 	json_error_t jerr;
 	size_t i, seen = 0;
 
-	history(people, "migrations/0002_rebuild.sql",
+	cg_test_history(dir, people, "migrations/0002_rebuild.sql",
 	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
 	    "name TEXT, plan TEXT);\n"
 	    "INSERT INTO people_new SELECT id, name, email, plan "
 	    "FROM people;\n"
 	    "DROP TABLE people;\n"
-	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
-	check(&r, "--format=json");
-	cr_assert_eq(r.code, 1, SHOW(r));
+	    "ALTER TABLE people_new RENAME TO people;\n", NULL);
+	check(&r, "--format=json", NULL);
+	ASSERT_EXIT(&r, 1);
 	root = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(root, "%s\n%s", jerr.text, r.out);
 	fs = json_object_get(root, "findings");
@@ -361,20 +318,20 @@ Test(simulate_values, a_cast_or_substr_in_the_copy_changes_values)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_rebuild.sql",
+	cg_test_history(dir, people, "migrations/0002_rebuild.sql",
 	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
 	    "name TEXT, bio TEXT, plan INTEGER);\n"
 	    "INSERT INTO people_new (id, email, name, bio, plan)\n"
 	    "  SELECT id, email, substr(name, 1, 3), bio, CAST(plan AS "
 	    "INTEGER) FROM people;\n"
 	    "DROP TABLE people;\n"
-	    "ALTER TABLE people_new RENAME TO people;\n", (const char *)NULL);
+	    "ALTER TABLE people_new RENAME TO people;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 1, SHOW(r));
-	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
-	    "column-values-changed", "people.name"), SHOW(r));
-	cr_assert(strstr(r.out, "people.plan converted") != NULL, SHOW(r));
-	cr_assert(strstr(r.out, "people.email") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 1);
+	ASSERT_AT(&r, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "people.name");
+	ASSERT_HAS(&r, "people.plan converted");
+	ASSERT_NO(&r, "people.email");
 	cg_run_release(&r);
 }
 
@@ -382,13 +339,13 @@ Test(simulate_values, an_update_without_where_overwrites_the_column)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_plan.sql",
+	cg_test_history(dir, people, "migrations/0002_plan.sql",
 	    "-- everyone on the free plan\n"
-	    "UPDATE people SET plan = 'free';\n", (const char *)NULL);
+	    "UPDATE people SET plan = 'free';\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(has_at(r.out, "0002_plan.sql:2:1: warning",
-	    "column-overwritten", "people.plan"), SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_AT(&r, "0002_plan.sql:2:1: warning",
+	    "column-overwritten", "people.plan");
 	cg_run_release(&r);
 }
 
@@ -396,7 +353,7 @@ Test(simulate_values, a_faithful_rebuild_by_name_in_another_order_is_clean)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_rebuild.sql",
+	cg_test_history(dir, people, "migrations/0002_rebuild.sql",
 	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, plan TEXT, "
 	    "bio TEXT, full_name TEXT, email TEXT, added TEXT DEFAULT 'x', "
 	    "score INTEGER);\n"
@@ -405,11 +362,11 @@ Test(simulate_values, a_faithful_rebuild_by_name_in_another_order_is_clean)
 	    "DROP TABLE people;\n"
 	    "ALTER TABLE people_new RENAME TO people;\n"
 	    "ALTER TABLE people RENAME COLUMN bio TO about;\n",
-	    (const char *)NULL);
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "column-values") == NULL, SHOW(r));
-	cr_assert(strstr(r.out, "data-loss") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "column-values");
+	ASSERT_NO(&r, "data-loss");
 	cg_run_release(&r);
 }
 
@@ -417,15 +374,15 @@ Test(simulate_values, a_backfill_and_a_targeted_update_are_clean)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_backfill.sql",
+	cg_test_history(dir, people, "migrations/0002_backfill.sql",
 	    "ALTER TABLE people ADD COLUMN handle TEXT;\n"
 	    "UPDATE people SET handle = lower(name) WHERE handle IS NULL;\n"
 	    "UPDATE people SET plan = 'pro' WHERE id = 1;\n",
-	    (const char *)NULL);
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "0 errors, 0 warnings") != NULL, SHOW(r));
-	cr_assert(strstr(r.out, "column-") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "0 errors, 0 warnings");
+	ASSERT_NO(&r, "column-");
 	cg_run_release(&r);
 }
 
@@ -435,12 +392,12 @@ Test(simulate_values, a_fix_of_bad_values_that_the_seed_matches_is_clean)
 
 	/* Every seeded name has a '_', so the WHERE matches both rows: a
 	 * fix of the rows whose own value is wrong, not an overwrite. */
-	history(people, "migrations/0002_fix.sql",
+	cg_test_history(dir, people, "migrations/0002_fix.sql",
 	    "UPDATE people SET name = 'person-' || id, plan = 'x'\n"
-	    "  WHERE name GLOB '*_*';\n", (const char *)NULL);
+	    "  WHERE name GLOB '*_*';\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "column-overwritten") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "column-overwritten");
 	cg_run_release(&r);
 }
 
@@ -448,13 +405,13 @@ Test(simulate_values, an_update_whose_where_matches_every_row_overwrites)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_plan.sql",
+	cg_test_history(dir, people, "migrations/0002_plan.sql",
 	    "UPDATE people SET plan = 'free' WHERE id > 0;\n",
-	    (const char *)NULL);
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(has_at(r.out, "0002_plan.sql:1:1: warning",
-	    "column-overwritten", "people.plan (2 of 2)"), SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_AT(&r, "0002_plan.sql:1:1: warning",
+	    "column-overwritten", "people.plan (2 of 2)");
 	cg_run_release(&r);
 }
 
@@ -462,14 +419,14 @@ Test(simulate_values, an_update_made_from_the_old_value_is_no_overwrite)
 {
 	struct cg_run r;
 
-	history(people, "migrations/0002_norm.sql",
+	cg_test_history(dir, people, "migrations/0002_norm.sql",
 	    "UPDATE people SET email = upper(email),\n"
 	    "  plan = COALESCE((SELECT 'pro' WHERE name IS NULL), plan);\n"
 	    "UPDATE people SET bio = 'x' || bio;\n",
-	    (const char *)NULL);
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "column-overwritten") == NULL, SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "column-overwritten");
 	cg_run_release(&r);
 }
 
@@ -477,17 +434,18 @@ Test(simulate_values, a_without_rowid_rebuild_is_followed_by_its_key)
 {
 	struct cg_run r;
 
-	history("CREATE TABLE tag (slug TEXT PRIMARY KEY, label TEXT, "
+	cg_test_history(dir,
+	    "CREATE TABLE tag (slug TEXT PRIMARY KEY, label TEXT, "
 	    "note TEXT) WITHOUT ROWID;\n", "migrations/0002_rebuild.sql",
 	    "CREATE TABLE tag_new (slug TEXT PRIMARY KEY, label TEXT, "
 	    "note TEXT) WITHOUT ROWID;\n"
 	    "INSERT INTO tag_new SELECT slug, note, label FROM tag;\n"
 	    "DROP TABLE tag;\n"
-	    "ALTER TABLE tag_new RENAME TO tag;\n", (const char *)NULL);
+	    "ALTER TABLE tag_new RENAME TO tag;\n", NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 1, SHOW(r));
-	cr_assert(has_at(r.out, "0002_rebuild.sql:2:1: error",
-	    "column-values-changed", "tag.label"), SHOW(r));
+	ASSERT_EXIT(&r, 1);
+	ASSERT_AT(&r, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "tag.label");
 	cg_run_release(&r);
 }
 
@@ -514,14 +472,12 @@ Test(simulate_values, children_copied_aside_and_back_are_a_warning_at_the_drop)
 	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
 	    "INSERT INTO c (id, p_id, note) SELECT id, p_id, note FROM "
 	    "c_keep;\nDROP TABLE c_keep;\n");
-	history(family, "migrations/0002_rebuild.sql", text,
-	    (const char *)NULL);
+	cg_test_history(dir, family, "migrations/0002_rebuild.sql", text,
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 0, SHOW(r));
-	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: warning[cascade-drop]")
-	    != NULL, SHOW(r));
-	cr_assert(strstr(r.out, "back with the same values at line 7") !=
-	    NULL, SHOW(r));
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "0002_rebuild.sql:5:1: warning[cascade-drop]");
+	ASSERT_HAS(&r, "back with the same values at line 7");
 	cg_run_release(&r);
 }
 
@@ -533,14 +489,13 @@ Test(simulate_values, a_restore_that_forgets_a_column_stays_an_error)
 	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
 	    "INSERT INTO c (id, p_id) SELECT id, p_id FROM c_keep;\n"
 	    "DROP TABLE c_keep;\n");
-	history(family, "migrations/0002_rebuild.sql", text,
-	    (const char *)NULL);
+	cg_test_history(dir, family, "migrations/0002_rebuild.sql", text,
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 1, SHOW(r));
-	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: error[cascade-drop]")
-	    != NULL, SHOW(r));
-	cr_assert(has_at(r.out, "0002_rebuild.sql:7:1: warning",
-	    "column-values-lost", "c.note"), SHOW(r));
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "0002_rebuild.sql:5:1: error[cascade-drop]");
+	ASSERT_AT(&r, "0002_rebuild.sql:7:1: warning",
+	    "column-values-lost", "c.note");
 	cg_run_release(&r);
 }
 
@@ -552,11 +507,10 @@ Test(simulate_values, a_restore_that_forgets_rows_stays_an_error)
 	(void)snprintf(text, sizeof(text), "%s%s", rebuild_p,
 	    "INSERT INTO c SELECT id, p_id, note FROM c_keep WHERE id = 1;\n"
 	    "DROP TABLE c_keep;\n");
-	history(family, "migrations/0002_rebuild.sql", text,
-	    (const char *)NULL);
+	cg_test_history(dir, family, "migrations/0002_rebuild.sql", text,
+	    NULL);
 	check(&r, NULL);
-	cr_assert_eq(r.code, 1, SHOW(r));
-	cr_assert(strstr(r.out, "0002_rebuild.sql:5:1: error[cascade-drop]")
-	    != NULL, SHOW(r));
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "0002_rebuild.sql:5:1: error[cascade-drop]");
 	cg_run_release(&r);
 }

@@ -429,3 +429,89 @@ cg_test_runl(struct cg_run *r, const char *dir, const char *first, ...)
 	args[n] = NULL;
 	cg_test_run(r, dir, args, NULL, NULL);
 }
+
+char *
+cg_test_repo_new(void)
+{
+	char *dir = cg_test_tmpdir();
+
+	cr_assert_eq(cg_test_sh(dir, "git init -q -b main"), 0);
+	return dir;
+}
+
+void
+cg_test_repo_free(char *dir)
+{
+	cg_test_rmrf(dir);
+	free(dir);
+}
+
+void
+cg_test_commit(const char *dir, const char *msg)
+{
+	cr_assert_eq(cg_test_sh(dir, "git add -A && git commit -qm '%s'", msg),
+	    0, "git commit '%s' failed in %s", msg, dir);
+}
+
+void
+cg_test_branch(const char *dir, const char *name)
+{
+	cr_assert_eq(cg_test_sh(dir, "git checkout -qb %s main", name), 0,
+	    "git checkout -qb %s main failed in %s", name, dir);
+}
+
+/* Write the (path, text) pairs of ap up to a NULL path. */
+static void
+write_pairs(const char *dir, va_list ap)
+{
+	const char *path, *text;
+
+	while ((path = va_arg(ap, const char *)) != NULL) {
+		text = va_arg(ap, const char *);
+		cg_test_write(dir, path, text);
+	}
+}
+
+void
+cg_test_commit_files(const char *dir, const char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	write_pairs(dir, ap);
+	va_end(ap);
+	cg_test_commit(dir, msg);
+}
+
+void
+cg_test_history(const char *dir, const char *base, ...)
+{
+	va_list ap;
+
+	cg_test_commit_files(dir, "history", "migrations/0001_init.sql", base,
+	    (const char *)NULL);
+	cr_assert_eq(cg_test_sh(dir, "git checkout -qb feature"), 0);
+	va_start(ap, base);
+	write_pairs(dir, ap);
+	va_end(ap);
+	cg_test_commit(dir, "feature");
+}
+
+void
+cg_test_write_wrangler(const char *dir)
+{
+	cg_test_write(dir, "wrangler.toml",
+	    "name = \"api\"\n"
+	    "[[d1_databases]]\n"
+	    "binding = \"DB\"\n"
+	    "database_name = \"api-db\"\n"
+	    "database_id = \"00000000-0000-0000-0000-000000000000\"\n");
+}
+
+void
+cg_test_write_sqlx(const char *dir)
+{
+	cg_test_write(dir, "Cargo.toml", "[package]\nname = \"svc\"\n"
+	    "version = \"0.1.0\"\n\n[dependencies]\n"
+	    "sqlx = { version = \"0.7\", features = [\"sqlite\"] }\n");
+}

@@ -80,4 +80,34 @@ int cg_test_has_line(const char *text, const char *line);
  */
 void cg_test_runl(struct cg_run *r, const char *dir, const char *first, ...);
 
+/*
+ * A new cg_test_tmpdir holding an empty git repository on branch main;
+ * release it with cg_test_repo_free.  Aborts the test on failure.
+ */
+char *cg_test_repo_new(void);
+/* cg_test_rmrf(dir), then free(dir); NULL is fine. */
+void cg_test_repo_free(char *dir);
+
+/* `git add -A && git commit -qm msg` in dir; aborts the test on failure. */
+void cg_test_commit(const char *dir, const char *msg);
+/* `git checkout -qb name main` in dir; aborts the test on failure. */
+void cg_test_branch(const char *dir, const char *name);
+/*
+ * Write the (path, text) pairs that follow msg, up to a NULL path, then
+ * cg_test_commit(dir, msg).
+ */
+void cg_test_commit_files(const char *dir, const char *msg, ...);
+/*
+ * The usual two-commit history: base as migrations/0001_init.sql (with
+ * whatever else dir holds) committed on main as "history", then, on a
+ * new branch feature, the (path, text) pairs up to a NULL path committed
+ * as "feature".  Check it with main..feature (or HEAD~1..HEAD).
+ */
+void cg_test_history(const char *dir, const char *base, ...);
+
+/* dir/wrangler.toml: worker "api" with one D1 binding DB (api-db). */
+void cg_test_write_wrangler(const char *dir);
+/* dir/Cargo.toml: crate "svc" depending on sqlx with the sqlite feature. */
+void cg_test_write_sqlx(const char *dir);
+
 #endif
