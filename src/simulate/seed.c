@@ -261,7 +261,16 @@ candidate(struct val *v, const struct scol *c, const struct lits *l,
 	case AFF_TEXT:
 		break;
 	}
-	/* Text candidates. */
+	/*
+	 * Text candidates.  The second row's first one looks like a number
+	 * with a leading zero ('017'): a copy into a numeric column turns it
+	 * into 17, which the comparison sees (column-values-changed).
+	 */
+	if (k == 0 && r == 1 && !d && a == AFF_TEXT && c->pk == 0 &&
+	    c->fk_parent == NULL) {
+		(void)snprintf(buf, sizeof(buf), "0%u", serial + 10);
+		return cg_sim_set_text(v, buf, strlen(buf));
+	}
 	switch (d ? (k == 0 ? 2u : k == 2 ? 0u : k) : k) {
 	case 0:
 		(void)snprintf(buf, sizeof(buf), "%.40s_%u", c->name, r + 1);

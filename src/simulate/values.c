@@ -481,6 +481,52 @@ cast_of(sqlite3 *db, sqlite3_value *a, sqlite3_value *b)
 	return yes;
 }
 
+/*
+ * 1 when a number and a text that reads the same (10001 and '10001'): a
+ * copy between a numeric and a text column that keeps every character.
+ */
+static int
+same_text(sqlite3 *db, sqlite3_value *a, sqlite3_value *b)
+{
+	static const char sql[] =
+	    "SELECT CAST(?1 AS TEXT) IS CAST(?2 AS TEXT)";
+	int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
+	sqlite3_stmt *st = NULL;
+	int yes = 0;
+
+	if ((ta == SQLITE_TEXT) == (tb == SQLITE_TEXT) ||
+	    ta == SQLITE_BLOB || tb == SQLITE_BLOB || ta == SQLITE_NULL ||
+	    tb == SQLITE_NULL)
+		return 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_value(st, 1, a) == SQLITE_OK &&
+	    sqlite3_bind_value(st, 2, b) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/* m += "'017' became 17", each value as SQL writes it (quote()). */
+static int
+put_example(struct cg_buf *m, sqlite3 *db, sqlite3_value *a,
+    sqlite3_value *b, struct cg_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT substr(quote(?1), 1, 40), "
+	    "substr(quote(?2), 1, 40)", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_value(st, 1, a) == SQLITE_OK &&
+	    sqlite3_bind_value(st, 2, b) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		rc = cg_buf_printf(m, err, ": %s became %s",
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static long
 end_col(const struct vtab *t, const char *name)
 {
@@ -703,10 +749,10 @@ values_help(enum cg_rule rule)
  * of seeded (non-NULL) values, carried in the finding for the JSON.
  */
 static int
-push(struct cg_findings *fs, enum cg_rule rule, size_t stmt,
+push_help(struct cg_findings *fs, enum cg_rule rule, size_t stmt,
     int (*place)(struct cg_finding *, size_t, void *, struct cg_err *),
     void *payload, struct cg_err *err, const char *msg, const char *table,
-    const char *column, size_t changed, size_t seeded)
+    const char *column, size_t changed, size_t seeded, const char *help)
 {
 	struct cg_finding *f;
 	int rc;
@@ -717,13 +763,25 @@ push(struct cg_findings *fs, enum cg_rule rule, size_t stmt,
 	if (rc == 0)
 		rc = cg_finding_set_str(&f->vcolumn, column, err);
 	if (rc == 0)
-		rc = cg_finding_set_str(&f->help, values_help(rule), err);
+		rc = cg_finding_set_str(&f->help, help != NULL ? help :
+		    values_help(rule), err);
 	if (rc == 0) {
 		f->vchanged = changed;
 		f->vseeded = seeded;
 		rc = place(f, stmt, payload, err);
 	}
 	return rc;
+}
+
+/* push_help with the rule's own help. */
+static int
+push(struct cg_findings *fs, enum cg_rule rule, size_t stmt,
+    int (*place)(struct cg_finding *, size_t, void *, struct cg_err *),
+    void *payload, struct cg_err *err, const char *msg, const char *table,
+    const char *column, size_t changed, size_t seeded)
+{
+	return push_help(fs, rule, stmt, place, payload, err, msg, table,
+	    column, changed, seeded, NULL);
 }
 
 int
@@ -738,6 +796,7 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 	struct vtab *t;
 	size_t c, r, nz, ndiff, nupd, nmoved, nother, nconv, nnull;
 	const char *from, *colname;
+	sqlite3_value *ex_s, *ex_x;	/* the first value converted */
 	long e, copy, at, upd;
 	long *over = NULL;	/* per column: the UPDATE that overwrote it */
 	size_t *overn = NULL;
@@ -765,6 +824,7 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 		    cur[t->idx[c]] : t->names[c];
 		nz = ndiff = nupd = nmoved = nother = nconv = nnull = 0;
 		from = NULL;
+		ex_s = ex_x = NULL;
 		upd = -1;
 		for (r = 0; r < t->nrows; r++)
 			if (kept[r] && t->found[r] &&
@@ -800,7 +860,7 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 			if (!kept[r] || !t->found[r] || is_null(s))
 				continue;
 			x = t->endv[r * t->encols + (size_t)e];
-			if (same(s, x))
+			if (same(s, x) || same_text(db, s, x))
 				continue;
 			u = updated_by(v, ti, r, colname);
 			if (u == -2)
@@ -822,6 +882,10 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 				nnull++;
 			} else if (cut(s, x) || cast_of(db, s, x)) {
 				nconv++;
+				if (ex_s == NULL) {
+					ex_s = s;
+					ex_x = x;
+				}
 			}
 			/* else made from it by an expression: intended */
 		}
@@ -852,15 +916,24 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 				rc = cg_buf_printf(&m, err, "simulated: %zu of "
 				    "%zu seeded values of %s.%s moved to "
 				    "another row", k, nz, final, colname);
-			else
+			else {
 				rc = cg_buf_printf(&m, err, "simulated: %zu of "
 				    "%zu seeded values of %s.%s converted or cut "
 				    "by the copy (not equal to what was there)",
 				    k, nz, final, colname);
+				if (rc == 0 && ex_s != NULL)
+					rc = put_example(&m, db, ex_s, ex_x,
+					    err);
+			}
 			if (rc == 0)
-				rc = push(fs, CG_RULE_COLUMN_VALUES_CHANGED,
-				    (size_t)at, place, payload, err, m.data,
-				    final, colname, k, nz);
+				rc = push_help(fs,
+				    CG_RULE_COLUMN_VALUES_CHANGED, (size_t)at,
+				    place, payload, err, m.data, final,
+				    colname, k, nz, nmoved > 0 ? NULL :
+				    "keep the column's type and copy it as it "
+				    "is (a TEXT column stays TEXT); a CAST, "
+				    "substr or type change keeps only part of "
+				    "each value");
 			continue;
 		}
 		if (nupd == nz && ndiff == nupd && upd >= 0) {

@@ -335,6 +335,51 @@ Test(simulate_values, a_cast_or_substr_in_the_copy_changes_values)
 	cg_run_release(&r);
 }
 
+/* '017' copied into an INTEGER column becomes 17: the zeros are gone. */
+Test(simulate_values, a_type_change_to_integer_converts_text_with_zeros)
+{
+	struct cg_run r;
+
+	cg_test_history(dir, people, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, bio TEXT, plan INTEGER);\n"
+	    "INSERT INTO people_new (id, email, name, bio, plan)\n"
+	    "  SELECT id, email, name, bio, plan FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", NULL);
+	check(&r, NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_AT(&r, "0002_rebuild.sql:2:1: error",
+	    "column-values-changed", "people.plan converted");
+	ASSERT_HAS(&r, "became");
+	ASSERT_HAS(&r, "keep the column's type");
+	ASSERT_NO(&r, "people.name");
+	ASSERT_NO(&r, "people.email");
+	cg_run_release(&r);
+}
+
+/* 10001 copied into a TEXT column is '10001': every character is kept. */
+Test(simulate_values, a_number_copied_into_text_that_reads_the_same_is_clean)
+{
+	struct cg_run r;
+
+	cg_test_history(dir,
+	    "CREATE TABLE m (id INTEGER PRIMARY KEY, n INTEGER, x REAL, "
+	    "label TEXT);\n",
+	    "migrations/0002_rebuild.sql",
+	    "CREATE TABLE m_new (id INTEGER PRIMARY KEY, n TEXT, x TEXT, "
+	    "label VARCHAR(80));\n"
+	    "INSERT INTO m_new (id, n, x, label) SELECT id, n, x, label "
+	    "FROM m;\n"
+	    "DROP TABLE m;\n"
+	    "ALTER TABLE m_new RENAME TO m;\n", NULL);
+	check(&r, NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "column-values");
+	ASSERT_NO(&r, "warning[");
+	cg_run_release(&r);
+}
+
 Test(simulate_values, an_update_without_where_overwrites_the_column)
 {
 	struct cg_run r;
