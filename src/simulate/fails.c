@@ -157,6 +157,9 @@ fill(struct cg_sim_fail *out, enum cg_sim_fail_kind kind,
 	return 1;
 }
 
+static int flat(struct cg_buf *b, const char *text, size_t len,
+    struct cg_err *err);
+
 /* ---- CREATE UNIQUE INDEX ---- */
 
 int
@@ -236,9 +239,13 @@ cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 	t = cg_sql_next_token(sql, len, &pos);
 	rc = cg_buf_printf(&q, err, "SELECT %s, count(*) FROM %.*s WHERE %s",
 	    items.data, (int)(tbl.len), sql + tbl.off, notnull.data);
+	/* The partial index's WHERE, on one line for a shell's "...". */
 	if (rc == 0 && cg_tok_is(sql, t, "WHERE"))
-		rc = cg_buf_printf(&q, err, " AND (%.*s)",
-		    (int)(len - (t.off + t.len)), sql + t.off + t.len);
+		rc = cg_buf_puts(&q, " AND (", err);
+	if (rc == 0 && cg_tok_is(sql, t, "WHERE"))
+		rc = flat(&q, sql + t.off + t.len, len - (t.off + t.len), err);
+	if (rc == 0 && cg_tok_is(sql, t, "WHERE"))
+		rc = cg_buf_puts(&q, ")", err);
 	if (rc == 0)
 		rc = cg_buf_printf(&q, err, " GROUP BY %s HAVING count(*) > 1 "
 		    "LIMIT %d", items.data, FAIL_LIMIT_ROWS);
@@ -592,8 +599,12 @@ classify_copy(struct cg_sim_fail *out, sqlite3 *db, const char *sql,
 		goto out;
 	rc = put_ident(&tq, table, strlen(table), err);
 	if (rc == 0 && cols.len > 0) {
-		rc = cg_buf_printf(&q, err, "WITH %s(%s) AS (%.*s) ", tq.data,
-		    cols.data, (int)(c.end - c.body), sql + c.body);
+		rc = cg_buf_printf(&q, err, "WITH %s(%s) AS (", tq.data,
+		    cols.data);
+		if (rc == 0)
+			rc = flat(&q, sql + c.body, c.end - c.body, err);
+		if (rc == 0)
+			rc = cg_buf_puts(&q, ") ", err);
 		if (rc == 0 && group.len > 0)
 			rc = cg_buf_printf(&q, err, "SELECT %s, count(*) FROM "
 			    "%s WHERE %s GROUP BY %s HAVING count(*) > 1 "
