@@ -918,9 +918,13 @@ parse_copy(struct copy *c, sqlite3 *db, const char *into, const char *sql,
 		}
 		if (src == NULL)
 			continue;
+		/* Values that compare the same only: affinity, collation. */
 		if (col_affinity(db, c->source, src) == 0 ||
 		    col_affinity(db, c->source, src) !=
-		    col_affinity(db, into, to.v[i])) {
+		    col_affinity(db, into, to.v[i]) ||
+		    col_coll(db, into, to.v[i]) == NULL ||
+		    strcasecmp(col_coll(db, c->source, src),
+		    col_coll(db, into, to.v[i])) != 0) {
 			free(src);
 			continue;
 		}

@@ -533,3 +533,36 @@ Test(precision, unique_index_after_a_delete_that_is_no_dedupe_may_fail)
 	ASSERT_HAS(&r, "migrations/0002_next.sql:2:1: " MAY_FAIL);
 	cg_run_release(&r);
 }
+
+Test(precision, rebuild_that_changes_the_collation_may_fail)
+{
+	struct cg_run r;
+
+	/* The same index text, but name compares NOCASE in the new table. */
+	check_new(&r, members, "CREATE TABLE members_new (id TEXT PRIMARY "
+	    "KEY, server_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT "
+	    "COLLATE NOCASE);\n"
+	    "INSERT INTO members_new SELECT * FROM members;\n"
+	    "DROP TABLE members;\n"
+	    "ALTER TABLE members_new RENAME TO members;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> "
+	    "'';\n");
+	ASSERT_HAS(&r, "migrations/0002_next.sql:5:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, rebuild_by_select_star_keeps_the_partial_index)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "CREATE TABLE members_new (id TEXT PRIMARY "
+	    "KEY, server_id TEXT NOT NULL, user_id TEXT NOT NULL, name "
+	    "TEXT);\n"
+	    "INSERT INTO members_new SELECT * FROM members;\n"
+	    "DROP TABLE members;\n"
+	    "ALTER TABLE members_new RENAME TO members;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> "
+	    "'';\n");
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
