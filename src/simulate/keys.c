@@ -103,6 +103,36 @@ forget(struct cg_sim_keys *k, const char *table)
 	k->na = j;
 }
 
+static int
+in_vec(const struct cg_strvec *v, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (cg_ident_eq(v->v[i], s))
+			return 1;
+	return 0;
+}
+
+/* Forget table's added columns (those in cols only, when not NULL). */
+static void
+forget_added(struct cg_sim_keys *k, const char *table,
+    const struct cg_strvec *cols)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < k->na; i++) {
+		if (cg_ident_eq(k->a[i].table, table) &&
+		    (cols == NULL || in_vec(cols, k->a[i].col))) {
+			free(k->a[i].table);
+			free(k->a[i].col);
+		} else {
+			k->a[j++] = k->a[i];
+		}
+	}
+	k->na = j;
+}
+
 static void
 forget_keys_but(struct cg_sim_keys *k, const char *keep)
 {
@@ -369,6 +399,23 @@ any_trigger(sqlite3 *db)
 {
 	return exists(db, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger'",
 	    NULL);
+}
+
+/* 1 when a foreign key on table acts ON UPDATE (CASCADE, SET ...). */
+static int
+update_acts(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema AS s, "
+	    "pragma_foreign_key_list(s.name) AS f WHERE s.type = 'table' AND "
+	    "f.\"table\" = ?1 COLLATE NOCASE AND f.on_update NOT IN "
+	    "('NO ACTION', 'RESTRICT')", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
 }
 
 static int
@@ -714,6 +761,7 @@ struct copy {
 	char *source;
 	char **to, **from;	/* pairs copied as they are */
 	size_t n;
+	struct cg_strvec nulls;	/* columns of into it sets to NULL */
 };
 
 static void
@@ -728,6 +776,7 @@ copy_release(struct copy *c)
 	free(c->to);
 	free(c->from);
 	free(c->source);
+	cg_strvec_release(&c->nulls);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -913,6 +962,11 @@ parse_copy(struct copy *c, sqlite3 *db, const char *into, const char *sql,
 				b = cg_sql_next_token(sql, e, &p);
 			if (b.kind == CG_TOK_WORD || b.kind == CG_TOK_QUOTED)
 				b = cg_sql_next_token(sql, e, &p);
+			if (cg_tok_is(sql, a, "NULL") && b.kind == CG_TOK_END) {
+				if (cg_strvec_push(&c->nulls, to.v[i], err) < 0)
+					goto nomem;
+				continue;
+			}
 			if (is_name(a) && b.kind == CG_TOK_END)
 				src = tok_ident(sql, a);
 		}
@@ -1158,6 +1212,172 @@ empty(sqlite3 *db, const char *table)
 	return !found;
 }
 
+/*
+ * Rows added by an INSERT ... SELECT that sets a key column to NULL in
+ * each of them cannot agree with any row on that key: such keys stay
+ * (by their columns), the rest of table's are forgotten.
+ */
+static int
+inserted(struct cg_sim_keys *k, sqlite3 *db, const char *table,
+    const char *sql, size_t len, struct cg_err *err)
+{
+	struct copy c;
+	size_t i, m, j;
+	int rc, keep;
+
+	rc = parse_copy(&c, db, table, sql, len, err);
+	if (rc < 0)
+		return rc;
+	for (i = j = 0; i < k->nk; i++) {
+		struct ukey *key = &k->k[i];
+
+		keep = !cg_ident_eq(key->table, table);
+		for (m = 0; !keep && rc > 0 && key->cols != NULL &&
+		    m < key->ncols; m++)
+			keep = in_vec(&c.nulls, key->cols[m]);
+		if (!keep) {
+			key_release(key);
+			continue;
+		}
+		if (cg_ident_eq(key->table, table)) {
+			free(key->text);	/* the column path only */
+			key->text = NULL;
+		}
+		k->k[j++] = *key;
+	}
+	k->nk = j;
+	forget_added(k, table, NULL);
+	copy_release(&c);
+	return 0;
+}
+
+/* The names of the columns a SET list writes; 0 when it cannot tell. */
+static int
+set_columns(struct cg_strvec *out, const char *sql, size_t len, size_t pos,
+    struct cg_err *err)
+{
+	struct cg_tok t;
+	int depth = 0, lhs = 1;
+	char *id;
+
+	for (;;) {
+		t = cg_sql_next_token(sql, len, &pos);
+		if (t.kind == CG_TOK_END)
+			return 1;
+		if (is_punct(sql, t, '(')) {
+			depth++;
+		} else if (is_punct(sql, t, ')')) {
+			depth--;
+		} else if (depth == 0 && is_punct(sql, t, ',')) {
+			lhs = 1;
+			continue;
+		} else if (depth == 0 && (cg_tok_is(sql, t, "WHERE") ||
+		    cg_tok_is(sql, t, "FROM") || cg_tok_is(sql, t, "RETURNING") ||
+		    cg_tok_is(sql, t, "ORDER") || cg_tok_is(sql, t, "LIMIT"))) {
+			return 1;
+		} else if (is_punct(sql, t, '=') && depth == 0) {
+			lhs = 0;
+			continue;
+		}
+		if (!lhs || is_punct(sql, t, '(') || is_punct(sql, t, ')') ||
+		    is_punct(sql, t, ','))
+			continue;
+		/* SET col = ..., or SET (a, b) = ... */
+		id = is_name(t) ? tok_ident(sql, t) : NULL;
+		if (id == NULL)
+			return 0;
+		if (cg_strvec_push(out, id, err) < 0) {
+			free(id);
+			return CG_ENOMEM;
+		}
+		free(id);
+	}
+}
+
+/* 1 when text names one of the columns. */
+static int
+names_any(const char *text, const struct cg_strvec *cols)
+{
+	struct cg_tok t;
+	size_t pos = 0, len = strlen(text), i;
+
+	for (;;) {
+		t = cg_sql_next_token(text, len, &pos);
+		if (t.kind == CG_TOK_END)
+			return 0;
+		for (i = 0; is_name(t) && i < cols->n; i++)
+			if (tok_names(text, t, cols->v[i]))
+				return 1;
+	}
+}
+
+/*
+ * UPDATE table SET cols: the keys and added columns of table that do not
+ * involve cols stay.  Everything goes when it cannot tell what else the
+ * UPDATE writes: a trigger, a foreign key whose ON UPDATE acts on
+ * another table, a SET it cannot read.
+ */
+static int
+updated(struct cg_sim_keys *k, sqlite3 *db, const char *table,
+    const char *sql, size_t len, struct cg_err *err)
+{
+	struct cg_strvec cols = CG_STRVEC_INIT;
+	struct cg_tok t, name;
+	size_t pos = 0, i, j;
+	int rc;
+
+	len = body_end(sql, len);
+	t = cg_sql_next_token(sql, len, &pos);
+	/* A generated column may follow what it sets: forget all then. */
+	if (table == NULL || !cg_tok_is(sql, t, "UPDATE") || any_trigger(db) ||
+	    update_acts(db, table) || exists(db, "SELECT 1 FROM "
+	    "pragma_table_xinfo(?1, 'main') WHERE hidden IN (2, 3)", table))
+		goto all;
+	t = qualified(sql, len, &pos, &name);
+	if (!tok_names(sql, name, table))
+		goto all;
+	if (cg_tok_is(sql, t, "AS"))
+		t = cg_sql_next_token(sql, len, &pos);
+	if (!cg_tok_is(sql, t, "SET"))
+		t = cg_sql_next_token(sql, len, &pos);	/* the alias */
+	if (!cg_tok_is(sql, t, "SET"))
+		goto all;
+	rc = set_columns(&cols, sql, len, pos, err);
+	if (rc < 0) {
+		cg_strvec_release(&cols);
+		return rc;
+	}
+	if (rc == 0 || cols.n == 0)
+		goto all;
+	for (i = j = 0; i < k->nk; i++) {
+		struct ukey *key = &k->k[i];
+		int hit = 0;
+		size_t m;
+
+		if (cg_ident_eq(key->table, table)) {
+			for (m = 0; !hit && key->cols != NULL &&
+			    m < key->ncols; m++)
+				hit = in_vec(&cols, key->cols[m]);
+			hit = hit || (key->where != NULL &&
+			    names_any(key->where, &cols)) ||
+			    (key->text != NULL && names_any(key->text, &cols));
+		}
+		if (hit) {
+			key_release(key);
+			continue;
+		}
+		k->k[j++] = *key;
+	}
+	k->nk = j;
+	forget_added(k, table, &cols);
+	cg_strvec_release(&cols);
+	return 0;
+all:
+	cg_strvec_release(&cols);
+	forget(k, NULL);
+	return 0;
+}
+
 int
 cg_sim_keys_stmt(struct cg_sim_keys *k, sqlite3 *db, const struct cg_stmt *st,
     struct cg_err *err)
@@ -1169,12 +1389,13 @@ cg_sim_keys_stmt(struct cg_sim_keys *k, sqlite3 *db, const struct cg_stmt *st,
 
 	if (st->sql == NULL)
 		return 0;
-	if (f & (CG_ST_UPDATE | CG_ST_REPLACE | CG_ST_UPDATE_OR_REPLACE |
-	    CG_ST_REPLACE_KEY)) {
-		/* It may change any row, through ON UPDATE actions too. */
+	if (f & (CG_ST_REPLACE | CG_ST_UPDATE_OR_REPLACE | CG_ST_REPLACE_KEY)) {
+		/* It deletes the rows it replaces, and writes new ones. */
 		forget(k, NULL);
 		return 0;
 	}
+	if (f & CG_ST_UPDATE)
+		return updated(k, db, t, st->sql, st->sql_len, err);
 	if ((f & (CG_ST_INSERT | CG_ST_DELETE | CG_ST_DROP_TABLE)) &&
 	    any_trigger(db)) {
 		forget(k, NULL);
@@ -1185,10 +1406,11 @@ cg_sim_keys_stmt(struct cg_sim_keys *k, sqlite3 *db, const struct cg_stmt *st,
 			forget(k, NULL);
 			return 0;
 		}
-		forget(k, t);
-		if (was_created(k, t, NULL) && empty(db, t))
+		if (was_created(k, t, NULL) && empty(db, t)) {
+			forget(k, t);
 			return copied(k, db, t, st->sql, st->sql_len, err);
-		return 0;
+		}
+		return inserted(k, db, t, st->sql, st->sql_len, err);
 	}
 	if (f & (CG_ST_DELETE | CG_ST_DROP_TABLE)) {
 		/*

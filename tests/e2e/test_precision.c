@@ -566,3 +566,42 @@ Test(precision, rebuild_by_select_star_keeps_the_partial_index)
 	ASSERT_NO(&r, MAY_FAIL);
 	cg_run_release(&r);
 }
+
+Test(precision, rows_added_with_a_null_key_keep_the_copied_key)
+{
+	struct cg_run r;
+	char file[2048];
+
+	snprintf(file, sizeof(file), "%s%s", members_rebuild,
+	    "INSERT OR IGNORE INTO members SELECT id || 'x', server_id, "
+	    "user_id, NULL, 'notify' FROM members;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> "
+	    "'';\n");
+	check_new(&r, members, file);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, update_of_other_columns_keeps_the_dropped_key)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DROP INDEX members_name;\n"
+	    "UPDATE members SET user_id = lower(user_id) WHERE id <> '';\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> ''"
+	    " AND id <> '';\n");
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, update_of_the_key_column_may_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DROP INDEX members_name;\n"
+	    "UPDATE members SET name = lower(name);\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> ''"
+	    " AND id <> '';\n");
+	ASSERT_HAS(&r, "migrations/0002_next.sql:3:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
