@@ -605,3 +605,24 @@ Test(precision, update_of_the_key_column_may_fail)
 	ASSERT_HAS(&r, "migrations/0002_next.sql:3:1: " MAY_FAIL);
 	cg_run_release(&r);
 }
+
+Test(precision, copy_into_a_table_with_rows_names_both_sides_of_the_key)
+{
+	struct cg_run r;
+
+	/* The seeded ids of both tables agree: the copy meets a row. */
+	check_new(&r, "CREATE TABLE channels (id TEXT PRIMARY KEY, name TEXT);"
+	    "\nCREATE TABLE threads (id TEXT PRIMARY KEY, name TEXT);\n",
+	    "INSERT INTO channels (id, name)\n"
+	    "  SELECT t.id, t.name FROM threads t JOIN channels c ON "
+	    "c.id = t.id;\n");
+	ASSERT_HAS(&r, "migrations/0002_next.sql:1:1: " MAY_FAIL ": fails in "
+	    "production if threads holds rows whose (channels.id) is already "
+	    "in channels, or repeats (UNIQUE); this read-only query lists "
+	    "them: WITH cg_rows(id, name) AS (SELECT t.id, t.name FROM "
+	    "threads t JOIN channels c ON c.id = t.id) SELECT id, count(*) "
+	    "FROM (SELECT id FROM cg_rows WHERE id IS NOT NULL UNION ALL "
+	    "SELECT id FROM channels WHERE id IS NOT NULL) GROUP BY id HAVING "
+	    "count(*) > 1 LIMIT 5\n");
+	cg_run_release(&r);
+}
