@@ -298,6 +298,7 @@ cg_sim_free(struct cg_sim *s)
 	free(s->hash);
 	free(s->work);
 	cg_sim_values_free(s->vals);
+	cg_sim_keys_free(s->keys);
 	cg_sandbox_free(s->sb);
 	free(s);
 }

@@ -157,6 +157,9 @@ fill(struct cg_sim_fail *out, enum cg_sim_fail_kind kind,
 	return 1;
 }
 
+static int flat(struct cg_buf *b, const char *text, size_t len,
+    struct cg_err *err);
+
 /* ---- CREATE UNIQUE INDEX ---- */
 
 int
@@ -236,9 +239,13 @@ cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 	t = cg_sql_next_token(sql, len, &pos);
 	rc = cg_buf_printf(&q, err, "SELECT %s, count(*) FROM %.*s WHERE %s",
 	    items.data, (int)(tbl.len), sql + tbl.off, notnull.data);
+	/* The partial index's WHERE, on one line for a shell's "...". */
 	if (rc == 0 && cg_tok_is(sql, t, "WHERE"))
-		rc = cg_buf_printf(&q, err, " AND (%.*s)",
-		    (int)(len - (t.off + t.len)), sql + t.off + t.len);
+		rc = cg_buf_puts(&q, " AND (", err);
+	if (rc == 0 && cg_tok_is(sql, t, "WHERE"))
+		rc = flat(&q, sql + t.off + t.len, len - (t.off + t.len), err);
+	if (rc == 0 && cg_tok_is(sql, t, "WHERE"))
+		rc = cg_buf_puts(&q, ")", err);
 	if (rc == 0)
 		rc = cg_buf_printf(&q, err, " GROUP BY %s HAVING count(*) > 1 "
 		    "LIMIT %d", items.data, FAIL_LIMIT_ROWS);
@@ -335,9 +342,9 @@ copy_columns(struct cg_buf *cols, sqlite3 *db, const char *sql,
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
-	if (c->cols_end > 0)
-		return cg_buf_printf(cols, err, "%.*s",
-		    (int)(c->cols_end - c->cols_off), sql + c->cols_off);
+	if (c->cols_end > 0)	/* one line, as the rest of the query */
+		return flat(cols, sql + c->cols_off, c->cols_end - c->cols_off,
+		    err);
 	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC) != SQLITE_OK)
 		goto out;
@@ -570,6 +577,21 @@ copy_condition(struct cg_buf *cond, struct cg_buf *group, struct cg_buf *why,
 	return 0;
 }
 
+/* 1 when table has a row now (the failed statement was undone). */
+static int
+holds_rows(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	char *q = sqlite3_mprintf("SELECT 1 FROM \"%w\" LIMIT 1", table);
+	int found = 0;
+
+	if (q != NULL && sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	return found;
+}
+
 static int
 classify_copy(struct cg_sim_fail *out, sqlite3 *db, const char *sql,
     size_t len, const char *table, const char *msg, struct cg_err *err)
@@ -591,9 +613,33 @@ classify_copy(struct cg_sim_fail *out, sqlite3 *db, const char *sql,
 	if (rc < 0)
 		goto out;
 	rc = put_ident(&tq, table, strlen(table), err);
-	if (rc == 0 && cols.len > 0) {
-		rc = cg_buf_printf(&q, err, "WITH %s(%s) AS (%.*s) ", tq.data,
-		    cols.data, (int)(c.end - c.body), sql + c.body);
+	if (rc == 0 && cols.len > 0 && group.len > 0 && holds_rows(db, table)) {
+		/*
+		 * Into a table that has rows (not a rebuild's new one): a
+		 * copied row may meet one already there.
+		 */
+		why.len = 0;
+		rc = cg_buf_printf(&why, err, "rows whose (%s) is already in "
+		    "%s, or repeats (UNIQUE)", msg + 26, table);
+		if (rc == 0)
+			rc = cg_buf_printf(&q, err, "WITH cg_rows(%s) AS (",
+			    cols.data);
+		if (rc == 0)
+			rc = flat(&q, sql + c.body, c.end - c.body, err);
+		if (rc == 0)
+			rc = cg_buf_printf(&q, err, ") SELECT %s, count(*) FROM "
+			    "(SELECT %s FROM cg_rows WHERE %s UNION ALL SELECT "
+			    "%s FROM %s WHERE %s) GROUP BY %s HAVING count(*) > "
+			    "1 LIMIT %d", group.data, group.data, cond.data,
+			    group.data, tq.data, cond.data, group.data,
+			    FAIL_LIMIT_ROWS);
+	} else if (rc == 0 && cols.len > 0) {
+		rc = cg_buf_printf(&q, err, "WITH %s(%s) AS (", tq.data,
+		    cols.data);
+		if (rc == 0)
+			rc = flat(&q, sql + c.body, c.end - c.body, err);
+		if (rc == 0)
+			rc = cg_buf_puts(&q, ") ", err);
 		if (rc == 0 && group.len > 0)
 			rc = cg_buf_printf(&q, err, "SELECT %s, count(*) FROM "
 			    "%s WHERE %s GROUP BY %s HAVING count(*) > 1 "

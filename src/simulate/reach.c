@@ -461,6 +461,8 @@ cg_sim_new(struct cg_sim **out, struct cg_sandbox *base, struct cg_err *err)
 		goto out;
 	s->db = cg_sandbox_db(s->sb);
 	rc = cg_sim_values_new(&s->vals, err);
+	if (rc == 0)
+		rc = cg_sim_keys_new(&s->keys, err);
 	if (rc < 0)
 		goto out;
 	cg_sandbox_budget_suspend(s->sb, 1);

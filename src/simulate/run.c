@@ -102,6 +102,12 @@ unique_index(struct cg_sim *s, const struct cg_stmt *st)
 
 	if (st->sql == NULL || !holds_seeded_rows(s, st->table))
 		return;
+	rc = cg_sim_keys_cannot_fail(s->keys, s->db, st->sql, st->sql_len,
+	    st->table, NULL);
+	if (rc < 0)
+		s->nomem = 1;
+	if (rc != 0)
+		return;
 	cg_sandbox_budget_suspend(s->sb, 1);
 	rc = cg_sim_fail_unique_index(&one, s->db, st->sql, st->sql_len,
 	    st->table, NULL);
@@ -305,6 +311,10 @@ on_stmt(const struct cg_stmt *st, void *payload)
 	}
 	s->have_stmt = 1;
 	cg_sim_values_stmt(s->vals, s->nst - 1, st);
+	cg_sandbox_budget_suspend(s->sb, 1);
+	if (cg_sim_keys_stmt(s->keys, s->db, st, NULL) < 0)
+		s->nomem = 1;
+	cg_sandbox_budget_suspend(s->sb, 0);
 	if ((st->flags & CG_ST_INSERT) && x->sql != NULL)
 		note_filter(s, x);
 	/* A renamed column keeps its values, and a renamed key its rows. */
@@ -464,6 +474,7 @@ cg_sim_run_file(struct cg_sim *s, const struct cg_config *cfg,
 	rc = take_values(s, err);
 	if (rc < 0)
 		return rc;
+	cg_sim_keys_file(s->keys);
 	hooks.on_stmt_start = on_stmt;
 	hooks.on_stmt_failed = on_failed;
 	hooks.payload = s;

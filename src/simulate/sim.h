@@ -151,6 +151,8 @@ struct cg_sim {
 	size_t nfails, capfails;
 	/* Seeded values and what changed them (values.c). */
 	struct cg_sim_values *vals;
+	/* Keys the rows satisfy, columns added (keys.c). */
+	struct cg_sim_keys *keys;
 	unsigned serial;	/* makes each seeded value unique */
 };
 

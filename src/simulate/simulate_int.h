@@ -134,4 +134,32 @@ void cg_sim_filter_release(struct cg_sim_filter *f);
 int cg_sim_fail_filter(struct cg_sim_filter *out, sqlite3 *db,
     const char *sql, size_t len, struct cg_err *err);
 
+/* ---- what the rows are known to satisfy (keys.c) ---- */
+
+struct cg_sim_keys;	/* opaque: keys and added columns of one file */
+
+int cg_sim_keys_new(struct cg_sim_keys **out, struct cg_err *err);
+void cg_sim_keys_free(struct cg_sim_keys *k);
+
+/* A new file starts: forget what the last one knew. */
+void cg_sim_keys_file(struct cg_sim_keys *k);
+
+/*
+ * A statement of the file, just before it runs on db: what it tells
+ * about the rows (a dropped unique index, a rebuild's copy, a dedupe, an
+ * added column) and what it makes unknown (a write).  < 0 on out of
+ * memory, else 0.
+ */
+int cg_sim_keys_stmt(struct cg_sim_keys *k, sqlite3 *db,
+    const struct cg_stmt *st, struct cg_err *err);
+
+/*
+ * CREATE UNIQUE INDEX sql on table, just before it runs: 1 when no two
+ * rows production holds can agree on it (a unique key the rows satisfy
+ * lies within it, or a column the file added keeps every row out of
+ * it), 0 when they may, < 0 on out of memory.
+ */
+int cg_sim_keys_cannot_fail(struct cg_sim_keys *k, sqlite3 *db,
+    const char *sql, size_t len, const char *table, struct cg_err *err);
+
 #endif

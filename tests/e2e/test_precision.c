@@ -291,3 +291,295 @@ Test(precision, copy_filtered_on_a_table_the_file_left_empty_stays_an_error)
 	ASSERT_NO(&r, "rows-filtered");
 	cg_run_release(&r);
 }
+
+/*
+ * may-fail-on-rows on CREATE UNIQUE INDEX (#14 item 4): the index cannot
+ * fail when the rows production holds are known to satisfy a key within
+ * it (a unique constraint of the table, an index the file dropped, the
+ * keys of the table a rebuild copied them from, a dedupe), or when a
+ * column the file added keeps every row out of it (NULL, or a default
+ * the partial WHERE excludes).  Next to each, the shape that may fail.
+ */
+
+static const char members[] =
+    "CREATE TABLE members (id TEXT PRIMARY KEY, server_id TEXT NOT NULL, "
+    "user_id TEXT NOT NULL, name TEXT, UNIQUE (server_id, user_id));\n"
+    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> '';\n";
+
+#define MAY_FAIL "warning[may-fail-on-rows]"
+
+Test(precision, unique_index_on_a_column_added_null_cannot_collide)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "ALTER TABLE members ADD COLUMN daemon_id "
+	    "TEXT;\nDELETE FROM members WHERE user_id IS NULL;\n"
+	    "CREATE UNIQUE INDEX m_daemon ON members(user_id, daemon_id);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, unique_index_on_a_column_added_with_a_default_may_collide)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "ALTER TABLE members ADD COLUMN daemon_id "
+	    "TEXT NOT NULL DEFAULT 'd';\n"
+	    "CREATE UNIQUE INDEX m_daemon ON members(user_id, daemon_id);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:2:1: " MAY_FAIL ": fails in "
+	    "production if members holds two rows with the same (user_id, "
+	    "daemon_id)");
+	cg_run_release(&r);
+}
+
+Test(precision, unique_index_on_an_added_column_written_since_may_collide)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "ALTER TABLE members ADD COLUMN daemon_id "
+	    "TEXT;\nUPDATE members SET daemon_id = server_id;\n"
+	    "CREATE UNIQUE INDEX m_daemon ON members(daemon_id);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:3:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, partial_unique_index_that_excludes_the_added_default)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "ALTER TABLE members ADD COLUMN seq INTEGER "
+	    "NOT NULL DEFAULT 0;\n"
+	    "CREATE UNIQUE INDEX m_seq ON members(server_id, seq)\n"
+	    "  WHERE server_id IS NOT NULL AND seq > 0;\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, partial_unique_index_query_keeps_its_where_on_one_line)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "CREATE UNIQUE INDEX m_user ON members(user_id)"
+	    "\n  WHERE name IS NOT NULL -- named only\n    AND id <> '';\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:1:1: " MAY_FAIL ": fails in "
+	    "production if members holds two rows with the same (user_id); "
+	    "this read-only query lists them: SELECT user_id, count(*) FROM "
+	    "members WHERE (user_id) IS NOT NULL AND (name IS NOT NULL AND "
+	    "id <> '') GROUP BY user_id HAVING count(*) > 1 LIMIT 5\n");
+	cg_run_release(&r);
+}
+
+Test(precision, unique_index_within_a_unique_constraint_cannot_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "CREATE UNIQUE INDEX m_su ON members(user_id, "
+	    "server_id, name);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, unique_index_under_another_collation_may_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "CREATE UNIQUE INDEX m_su ON members(user_id "
+	    "COLLATE NOCASE, server_id);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:1:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, dropped_unique_index_made_partial_cannot_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DROP INDEX IF EXISTS members_name;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name)\n"
+	    "  WHERE name <> '' AND user_id <> 'system';\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, dropped_unique_index_widened_may_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DROP INDEX IF EXISTS members_name;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:2:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+static const char members_rebuild[] =
+    "CREATE TABLE members_new (id TEXT PRIMARY KEY, server_id TEXT NOT "
+    "NULL, user_id TEXT NOT NULL, name TEXT, relation TEXT NOT NULL);\n"
+    "INSERT INTO members_new (id, server_id, user_id, name, relation)\n"
+    "  SELECT id, server_id, user_id, name, 'access' FROM members;\n"
+    "DROP TABLE members;\n"
+    "ALTER TABLE members_new RENAME TO members;\n";
+
+Test(precision, rebuild_that_keeps_the_unique_key_cannot_fail)
+{
+	struct cg_run r;
+	char file[2048];
+
+	snprintf(file, sizeof(file), "%s%s", members_rebuild,
+	    "CREATE UNIQUE INDEX m_key ON members(server_id, user_id, "
+	    "relation);\nCREATE UNIQUE INDEX members_name ON members(name) "
+	    "WHERE name <> '';\n");
+	check_new(&r, members, file);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, rebuild_with_a_new_unique_key_may_fail)
+{
+	struct cg_run r;
+	char file[2048];
+
+	snprintf(file, sizeof(file), "%s%s", members_rebuild,
+	    "CREATE UNIQUE INDEX m_user ON members(user_id, relation);\n");
+	check_new(&r, members, file);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:6:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, rebuild_that_adds_rows_before_the_index_may_fail)
+{
+	struct cg_run r;
+	char file[2048];
+
+	snprintf(file, sizeof(file), "%s%s", members_rebuild,
+	    "INSERT INTO members SELECT id || 'x', server_id, user_id, name, "
+	    "'access' FROM members;\n"
+	    "CREATE UNIQUE INDEX m_key ON members(server_id, user_id, "
+	    "relation);\n");
+	check_new(&r, members, file);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:7:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, unique_index_after_a_dedupe_cannot_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DELETE FROM members WHERE rowid NOT IN (\n"
+	    "  SELECT MIN(rowid) FROM members GROUP BY user_id);\n"
+	    "CREATE UNIQUE INDEX m_user ON members(user_id);\n");
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, unique_index_after_a_delete_that_is_no_dedupe_may_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DELETE FROM members WHERE name IS NULL;\n"
+	    "CREATE UNIQUE INDEX m_user ON members(user_id);\n");
+	ASSERT_HAS(&r, "migrations/0002_next.sql:2:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, rebuild_that_changes_the_collation_may_fail)
+{
+	struct cg_run r;
+
+	/* The same index text, but name compares NOCASE in the new table. */
+	check_new(&r, members, "CREATE TABLE members_new (id TEXT PRIMARY "
+	    "KEY, server_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT "
+	    "COLLATE NOCASE);\n"
+	    "INSERT INTO members_new SELECT * FROM members;\n"
+	    "DROP TABLE members;\n"
+	    "ALTER TABLE members_new RENAME TO members;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> "
+	    "'';\n");
+	ASSERT_HAS(&r, "migrations/0002_next.sql:5:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, rebuild_by_select_star_keeps_the_partial_index)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "CREATE TABLE members_new (id TEXT PRIMARY "
+	    "KEY, server_id TEXT NOT NULL, user_id TEXT NOT NULL, name "
+	    "TEXT);\n"
+	    "INSERT INTO members_new SELECT * FROM members;\n"
+	    "DROP TABLE members;\n"
+	    "ALTER TABLE members_new RENAME TO members;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> "
+	    "'';\n");
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, rows_added_with_a_null_key_keep_the_copied_key)
+{
+	struct cg_run r;
+	char file[2048];
+
+	snprintf(file, sizeof(file), "%s%s", members_rebuild,
+	    "INSERT OR IGNORE INTO members SELECT id || 'x', server_id, "
+	    "user_id, NULL, 'notify' FROM members;\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> "
+	    "'';\n");
+	check_new(&r, members, file);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, update_of_other_columns_keeps_the_dropped_key)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DROP INDEX members_name;\n"
+	    "UPDATE members SET user_id = lower(user_id) WHERE id <> '';\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> ''"
+	    " AND id <> '';\n");
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, update_of_the_key_column_may_fail)
+{
+	struct cg_run r;
+
+	check_new(&r, members, "DROP INDEX members_name;\n"
+	    "UPDATE members SET name = lower(name);\n"
+	    "CREATE UNIQUE INDEX members_name ON members(name) WHERE name <> ''"
+	    " AND id <> '';\n");
+	ASSERT_HAS(&r, "migrations/0002_next.sql:3:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, copy_into_a_table_with_rows_names_both_sides_of_the_key)
+{
+	struct cg_run r;
+
+	/* The seeded ids of both tables agree: the copy meets a row. */
+	check_new(&r, "CREATE TABLE channels (id TEXT PRIMARY KEY, name TEXT);"
+	    "\nCREATE TABLE threads (id TEXT PRIMARY KEY, name TEXT);\n",
+	    "INSERT INTO channels (id, name)\n"
+	    "  SELECT t.id, t.name FROM threads t JOIN channels c ON "
+	    "c.id = t.id;\n");
+	ASSERT_HAS(&r, "migrations/0002_next.sql:1:1: " MAY_FAIL ": fails in "
+	    "production if threads holds rows whose (channels.id) is already "
+	    "in channels, or repeats (UNIQUE); this read-only query lists "
+	    "them: WITH cg_rows(id, name) AS (SELECT t.id, t.name FROM "
+	    "threads t JOIN channels c ON c.id = t.id) SELECT id, count(*) "
+	    "FROM (SELECT id FROM cg_rows WHERE id IS NOT NULL UNION ALL "
+	    "SELECT id FROM channels WHERE id IS NOT NULL) GROUP BY id HAVING "
+	    "count(*) > 1 LIMIT 5\n");
+	cg_run_release(&r);
+}
