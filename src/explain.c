@@ -313,6 +313,28 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "INSERT INTO seq_new SELECT * FROM seq\n"
 	    "WHERE channel_id IN (SELECT id FROM channels);\n"
 	    "DROP TABLE seq;" },
+	[CG_RULE_STATEMENT_NOT_RUN] = {
+	    "Target libsql: a --> statement-breakpoint chunk (the text "
+	    "between two markers) that holds more than one statement.  "
+	    "drizzle's libSQL migrator hands each chunk to @libsql/client "
+	    "as one statement, and the client runs only the first statement "
+	    "of it, silently.  One finding per chunk, at the first statement "
+	    "skipped, with how many are skipped.  cascadeguard skips them "
+	    "too, so later statements are checked against the schema "
+	    "production gets.  In an already applied file it is a warning: "
+	    "production ran the file that way, and the replay of the "
+	    "history skips them as well.  Target drizzle (better-sqlite3) "
+	    "refuses such a chunk instead (\"The supplied SQL string "
+	    "contains more than one statement\"), which is migration-fails, "
+	    "and rolls back every pending migration.",
+	    "Half of the migration never runs in production, and nothing "
+	    "fails: the migration is recorded as applied, and the missing "
+	    "table, column or index shows up later as a runtime error.",
+	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n"
+	    "CREATE INDEX tags_id ON tags (id);   -- never runs",
+	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n"
+	    "--> statement-breakpoint\n"
+	    "CREATE INDEX tags_id ON tags (id);" },
 };
 
 const struct cg_explain *
