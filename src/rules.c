@@ -784,6 +784,8 @@ cg_rules_not_run(struct cg_findings *out, const struct cg_stmt *st,
 	rc = last_line > st->line ?
 	    cg_buf_printf(&lines, err, "lines %u-%u", st->line, last_line) :
 	    cg_buf_printf(&lines, err, "line %u", st->line);
+	if (rc == 0 && st->line == ran_line)
+		rc = cg_buf_printf(&lines, err, ", from column %u", st->col);
 	if (rc < 0)
 		goto out;
 	if (applied)

@@ -517,7 +517,8 @@ Test(layouts, libsql_statement_not_run_once_per_chunk)
 	cr_assert(strstr(r.out, "drizzle/0002_chunks.sql:7:34: "
 	    "error[statement-not-run]: drizzle's libSQL migrator runs only the "
 	    "first statement (line 7) of a --> statement-breakpoint chunk: it "
-	    "skips 1 statement of this chunk (line 7)") != NULL, "%s", r.out);
+	    "skips 1 statement of this chunk (line 7, from column 34), which "
+	    "never runs") != NULL, "%s", r.out);
 	ASSERT_LINE(&r, "cascadeguard: 2 errors, 0 warnings (1 new migration "
 	    "checked on a history of 2, target libsql)");
 	cg_run_release(&r);
