@@ -109,8 +109,7 @@ both('two-statements-one-chunk', [parentKids], [f('0002_two.sql',
 // libSQL runs only the first statement of a breakpoint chunk (the rest is
 // statement-not-run; `skipped`: tables whose CREATE the runner skips, which
 // oracle.js checks are absent after a libsql run); better-sqlite3 refuses
-// the chunk (migration-fails, never statement-not-run). make oracle, 12:26
-// UTC 7 Dec 2026: 52 cases, 52 agree.
+// the chunk (migration-fails, never statement-not-run).
 const chunk = 'CREATE TABLE t2 (id INTEGER PRIMARY KEY); CREATE TABLE t3 ' +
     '(id INTEGER PRIMARY KEY);';
 both('chunk-skips', [parentKids], [f('0002_chunks.sql', chunk,
