@@ -42,6 +42,7 @@ enum cg_rule {
 	CG_RULE_COLUMN_VALUES_CHANGED,	/* simulation: a copy moved or converted values */
 	CG_RULE_COLUMN_OVERWRITTEN,	/* simulation: an UPDATE rewrote every value */
 	CG_RULE_ROWS_FILTERED,		/* simulation: a copy's WHERE or join left rows behind */
+	CG_RULE_STATEMENT_NOT_RUN,	/* libSQL runs only a chunk's first statement */
 	CG_RULE__COUNT
 };
 

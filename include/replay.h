@@ -33,6 +33,16 @@ int cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
     struct cg_findings *out, struct cg_err *err);
 
 /*
+ * cg_replay_history as target ran the file: for libsql, the statements
+ * after the first of a --> statement-breakpoint chunk are skipped, as
+ * drizzle's libSQL migrator skipped them, and each such chunk is a
+ * statement-not-run warning.  Other targets replay every statement.
+ */
+int cg_replay_history_as(struct cg_sandbox *sb, const struct cg_source *src,
+    enum cg_target_kind target, struct cg_findings *out,
+    struct cg_err *err);
+
+/*
  * Check one new file: every statement classified, the cascade graph read
  * before each destructive one, then really run under the target model:
  *   d1:     foreign keys on, the whole file in one transaction (so

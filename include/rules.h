@@ -42,6 +42,8 @@ struct cg_stmt {
 	unsigned end_line;
 	const char *sql;	/* statement text, first token to end, not NUL-terminated */
 	size_t sql_len;
+	const char *file;	/* the whole file, which sql points into; may be NULL */
+	size_t file_len;
 	unsigned flags;		/* enum cg_stmt_flags */
 	const char *table;	/* table acted on, as the live schema names it; may be NULL */
 	const char *column;	/* column renamed or dropped; may be NULL */
@@ -69,6 +71,17 @@ struct cg_stmt {
  */
 int cg_rules_eval(struct cg_findings *out, const struct cg_stmt *st,
     enum cg_target_kind target, struct cg_err *err);
+
+/*
+ * statement-not-run: drizzle's libSQL migrator ran only the statement at
+ * line ran_line of a --> statement-breakpoint chunk and skipped the
+ * nskipped statements after it; st is the first of them, last_line the
+ * line of the last.  An error for a new file; a warning for an already
+ * applied one (applied = 1).  Returns 0 or CG_ENOMEM.
+ */
+int cg_rules_not_run(struct cg_findings *out, const struct cg_stmt *st,
+    unsigned ran_line, unsigned nskipped, unsigned last_line, int applied,
+    struct cg_err *err);
 
 /* The safe alternative shown for a rule (static text). */
 const char *cg_rules_help(enum cg_rule rule, enum cg_target_kind target);

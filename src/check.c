@@ -868,9 +868,9 @@ replay_base(struct cg_sandbox **sbout, struct cg_findings *out,
 		}
 		/* What else decides how the history replays. */
 		rc = cg_buf_printf(&salt, err, "max-file-size %zu time-budget "
-		    "%u steps %llu heap %lld", cfg->max_file_bytes,
+		    "%u steps %llu heap %lld target %s", cfg->max_file_bytes,
 		    cfg->time_budget_ms, cfg->step_budget,
-		    cfg->heap_limit_bytes);
+		    cfg->heap_limit_bytes, cg_target_name(cfg->target));
 		if (rc == 0)
 			rc = cg_cache_keys_init(&keys, salt.data, paths, oids,
 			    bs->n, err);
@@ -898,7 +898,8 @@ replay_base(struct cg_sandbox **sbout, struct cg_findings *out,
 		src.path = bs->v[i].path;
 		src.data = data;
 		src.len = len;
-		rc = cg_replay_history(sb, &src, &hist, err);
+		rc = cg_replay_history_as(sb, &src, cfg->target, &hist,
+		    err);
 		if (rc < 0)
 			goto out;
 		free(data);

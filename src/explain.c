@@ -59,13 +59,26 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "    (SELECT id FROM projects WHERE archived = 1);" },
 	[CG_RULE_MIGRATION_FAILS] = {
 	    "A new migration does not apply on the schema its history builds "
-	    "(a syntax error, a missing table or column, a constraint).",
+	    "(a syntax error, a missing table or column, a constraint).  "
+	    "Target drizzle also fails a --> statement-breakpoint chunk of "
+	    "more than one statement: drizzle's better-sqlite3 migrator "
+	    "prepares each chunk as one statement, better-sqlite3 refuses "
+	    "it (\"The supplied SQL string contains more than one "
+	    "statement\"), and every pending migration rolls back, since "
+	    "they all run in one transaction.  (Target libsql runs only the "
+	    "chunk's first statement instead: statement-not-run.)",
 	    "The deploy stops at this statement; on a target without "
 	    "transactional migrations the database is left half migrated.",
 	    "ALTER TABLE task ADD COLUMN due_at TEXT;   -- the table is tasks",
 	    "ALTER TABLE tasks ADD COLUMN due_at TEXT;" },
 	[CG_RULE_TRANSACTION_IN_MIGRATION] = {
-	    "BEGIN, COMMIT, ROLLBACK or SAVEPOINT inside a migration file.",
+	    "BEGIN, COMMIT, ROLLBACK or SAVEPOINT inside a migration file.  "
+	    "On D1 the finding notes what 'wrangler d1 migrations apply "
+	    "--local' does with an upper-case BEGIN TRANSACTION: it deletes "
+	    "only the file's first \"BEGIN TRANSACTION;\" and first "
+	    "\"COMMIT;\" (so such a file may apply locally), and refuses a "
+	    "file that still holds \"BEGIN TRANSACTION\" after that; "
+	    "--remote sends the text as written, and D1 refuses it.",
 	    "D1 and most runners already wrap each file in a transaction; "
 	    "a nested BEGIN fails, and a COMMIT in the middle makes the rest "
 	    "of the file non-atomic.",
@@ -319,6 +332,28 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "INSERT INTO seq_new SELECT * FROM seq\n"
 	    "WHERE channel_id IN (SELECT id FROM channels);\n"
 	    "DROP TABLE seq;" },
+	[CG_RULE_STATEMENT_NOT_RUN] = {
+	    "Target libsql: a --> statement-breakpoint chunk (the text "
+	    "between two markers) that holds more than one statement.  "
+	    "drizzle's libSQL migrator hands each chunk to @libsql/client "
+	    "as one statement, and the client runs only the first statement "
+	    "of it, silently.  One finding per chunk, at the first statement "
+	    "skipped, with how many are skipped.  cascadeguard skips them "
+	    "too, so later statements are checked against the schema "
+	    "production gets.  In an already applied file it is a warning: "
+	    "production ran the file that way, and the replay of the "
+	    "history skips them as well.  Target drizzle (better-sqlite3) "
+	    "refuses such a chunk instead (\"The supplied SQL string "
+	    "contains more than one statement\"), which is migration-fails, "
+	    "and rolls back every pending migration.",
+	    "Half of the migration never runs in production, and nothing "
+	    "fails: the migration is recorded as applied, and the missing "
+	    "table, column or index shows up later as a runtime error.",
+	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n"
+	    "CREATE INDEX tags_id ON tags (id);   -- never runs",
+	    "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n"
+	    "--> statement-breakpoint\n"
+	    "CREATE INDEX tags_id ON tags (id);" },
 };
 
 const struct cg_explain *

@@ -71,6 +71,8 @@ static const struct cg_rule_info rules[CG_RULE__COUNT] = {
 	    "the simulation: an UPDATE overwrote every value of a column" },
 	[CG_RULE_ROWS_FILTERED] = { "rows-filtered", CG_SEV_WARNING,
 	    "the simulation: a copy's WHERE or join left rows behind" },
+	[CG_RULE_STATEMENT_NOT_RUN] = { "statement-not-run", CG_SEV_ERROR,
+	    "libSQL skips the statements after the first of a breakpoint chunk" },
 };
 
 const struct cg_rule_info *

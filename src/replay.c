@@ -1061,6 +1061,82 @@ ensure_autocommit(struct replay *r, struct cg_err *err)
 	return tool_exec(r, "ROLLBACK", err);
 }
 
+/* The rules' view of s. */
+static void
+to_stmt(struct cg_stmt *st, const struct replay *r, const struct one *s)
+{
+	memset(st, 0, sizeof(*st));
+	st->set = r->src->set;
+	st->path = r->src->path;
+	st->line = s->line;
+	st->col = s->col;
+	st->end_line = s->end_line;
+	st->sql = r->text + s->start;
+	st->sql_len = s->end - s->start;
+	st->file = r->text;
+	st->file_len = r->len;
+	st->flags = s->obs.flags;
+	st->table = s->obs.table;
+	st->column = s->obs.column;
+	st->new_name = s->obs.new_name;
+	st->pragma = s->obs.pragma;
+	st->pragma_arg = s->obs.pragma_arg;
+	st->tx_verb = s->obs.tx_verb;
+}
+
+/* Where a failure at the end of the file is reported. */
+static void
+remember(struct one *last, const struct one *s)
+{
+	memset(last, 0, sizeof(*last));
+	last->start = s->start;
+	last->end = s->end;
+	last->line = s->line;
+	last->col = s->col;
+	last->end_line = s->end_line;
+}
+
+/*
+ * statement-not-run: the statements after the first of the current
+ * --> statement-breakpoint chunk, which libSQL's client never runs.
+ */
+struct not_run {
+	struct one first;	/* the first one skipped (positions only) */
+	unsigned ran_line;	/* the chunk's first statement, which runs */
+	unsigned n;		/* statements skipped so far */
+	unsigned last_line;	/* the last one's first line */
+};
+
+/* s starts the chunk (its statement runs), or is skipped in it. */
+static void
+not_run_see(struct not_run *nr, const struct one *s, int skipped)
+{
+	if (!skipped) {
+		nr->ran_line = s->line;
+		return;
+	}
+	if (nr->n == 0)
+		remember(&nr->first, s);
+	nr->n++;
+	nr->last_line = s->line;
+}
+
+/* One finding for the chunk that ends here, if it skipped any. */
+static int
+not_run_flush(struct not_run *nr, struct replay *r, int applied,
+    struct cg_err *err)
+{
+	struct cg_stmt st;
+	unsigned n = nr->n;
+
+	if (n == 0)
+		return 0;
+	nr->n = 0;
+	to_stmt(&st, r, &nr->first);
+	return cg_rules_not_run(r->out, &st, nr->ran_line, n, nr->last_line,
+	    applied, err);
+}
+
 static int
 history_warn(struct replay *r, const struct one *s, unsigned caret,
     const char *why, struct cg_err *err)
@@ -1103,14 +1179,25 @@ int
 cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
     struct cg_findings *out, struct cg_err *err)
 {
+	return cg_replay_history_as(sb, src, CG_TARGET_SQLITE, out, err);
+}
+
+int
+cg_replay_history_as(struct cg_sandbox *sb, const struct cg_source *src,
+    enum cg_target_kind target, struct cg_findings *out, struct cg_err *err)
+{
 	struct replay r;
 	struct one s;
+	struct not_run nr;
 	enum outcome res;
 	char *msg = NULL;
 	unsigned caret;
+	size_t prev_end = 0;
+	int have_prev = 0, same_chunk;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
+	memset(&nr, 0, sizeof(nr));
 	rc = replay_init(&r, sb, src, out, err);
 	if (rc < 0)
 		goto out;
@@ -1135,6 +1222,19 @@ cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
 			rc = history_budget(&r, &s, RUN_TIME, err);
 			break;
 		}
+		/* libSQL ran only the first statement of each chunk. */
+		same_chunk = target == CG_TARGET_LIBSQL && have_prev &&
+		    !has_breakpoint(r.text, prev_end, s.start);
+		have_prev = 1;
+		prev_end = s.end;
+		if (!same_chunk) {
+			rc = not_run_flush(&nr, &r, 1, err);
+			if (rc < 0)
+				break;
+		}
+		not_run_see(&nr, &s, same_chunk);
+		if (same_chunk)
+			continue;
 		if (s.stmt == NULL) {
 			if (s.prep_rc == SQLITE_NOMEM) {
 				rc = history_budget(&r, &s, RUN_MEMORY, err);
@@ -1173,6 +1273,8 @@ cg_replay_history(struct cg_sandbox *sb, const struct cg_source *src,
 				break;
 		}
 	}
+	if (rc >= 0)
+		rc = not_run_flush(&nr, &r, 1, err);
 	if (rc < 0)
 		goto out;
 
@@ -1204,39 +1306,6 @@ out:
 	if (r.sb != NULL)
 		replay_release(&r);
 	return rc < 0 ? rc : 0;
-}
-
-/* The rules' view of s. */
-static void
-to_stmt(struct cg_stmt *st, const struct replay *r, const struct one *s)
-{
-	memset(st, 0, sizeof(*st));
-	st->set = r->src->set;
-	st->path = r->src->path;
-	st->line = s->line;
-	st->col = s->col;
-	st->end_line = s->end_line;
-	st->sql = r->text + s->start;
-	st->sql_len = s->end - s->start;
-	st->flags = s->obs.flags;
-	st->table = s->obs.table;
-	st->column = s->obs.column;
-	st->new_name = s->obs.new_name;
-	st->pragma = s->obs.pragma;
-	st->pragma_arg = s->obs.pragma_arg;
-	st->tx_verb = s->obs.tx_verb;
-}
-
-/* Where a failure at the end of the file is reported. */
-static void
-remember(struct one *last, const struct one *s)
-{
-	memset(last, 0, sizeof(*last));
-	last->start = s->start;
-	last->end = s->end;
-	last->line = s->line;
-	last->col = s->col;
-	last->end_line = s->end_line;
 }
 
 /*
@@ -1322,6 +1391,7 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 	struct cg_stmt st;
 	struct replay r;
 	struct one s, last, closed;
+	struct not_run nr;
 	enum outcome res;
 	char *msg = NULL;
 	unsigned caret;
@@ -1337,6 +1407,7 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 	memset(&s, 0, sizeof(s));
 	memset(&last, 0, sizeof(last));
 	memset(&closed, 0, sizeof(closed));
+	memset(&nr, 0, sizeof(nr));
 	rc = replay_init(&r, sb, src, out, err);
 	if (rc < 0)
 		goto out;
@@ -1377,7 +1448,15 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		skip = m->refuses_tx && (s.obs.flags & (CG_ST_TRANSACTION |
 		    CG_ST_SAVEPOINT));
 		/* libSQL's client prepares a chunk and runs only its first
-		 * statement: the rest of the chunk never runs. */
+		 * statement: the rest of the chunk never runs
+		 * (statement-not-run, once the chunk ends). */
+		if (!same_chunk) {
+			rc = not_run_flush(&nr, &r, 0, err);
+			if (rc < 0)
+				break;
+		}
+		if (cfg->target == CG_TARGET_LIBSQL)
+			not_run_see(&nr, &s, same_chunk);
 		if (same_chunk && cfg->target == CG_TARGET_LIBSQL)
 			skip = 1;
 		if (s.stmt != NULL && !skip) {
@@ -1500,6 +1579,8 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 			break;
 		}
 	}
+	if (rc >= 0)
+		rc = not_run_flush(&nr, &r, 0, err);
 	if (rc < 0)
 		goto out;
 

@@ -4,6 +4,7 @@
  * the cascade graph just before it ran and whether it failed, the
  * findings it deserves.  Pure: no I/O, no SQLite.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,13 @@ static const char help_drop_column[] =
 static const char help_rename[] =
     "add the new name alongside the old one, deploy code that uses it, "
     "and remove the old name in a later migration";
+static const char help_not_run[] =
+    "put a --> statement-breakpoint line between the statements, so that "
+    "each chunk holds one statement (drizzle-kit generate writes them so)";
+static const char help_not_run_applied[] =
+    "check production's schema for what these statements do; run what is "
+    "missing in a new migration, one statement per --> "
+    "statement-breakpoint chunk";
 
 const char *
 cg_rules_help(enum cg_rule rule, enum cg_target_kind target)
@@ -91,6 +99,8 @@ cg_rules_help(enum cg_rule rule, enum cg_target_kind target)
 		return help_drop_column;
 	case CG_RULE_RENAME:
 		return help_rename;
+	case CG_RULE_STATEMENT_NOT_RUN:
+		return help_not_run;
 	default:
 		return NULL;
 	}
@@ -220,6 +230,97 @@ emit_simple(struct cg_findings *fs, const struct cg_stmt *st,
 	return rc;
 }
 
+/* The first n-byte needle in hay[0, len), or NULL. */
+static const char *
+find_bytes(const char *hay, size_t len, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(hay + i, needle, n) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/*
+ * wrangler d1 migrations apply --local (wrangler 4.86.0, trimSqlQuery in
+ * src/d1/trimmer.ts, verified by tests/oracle): when the file's text
+ * holds "BEGIN TRANSACTION" anywhere (upper case; comments and strings
+ * count), it deletes the first exact "BEGIN TRANSACTION;" and then the
+ * first "COMMIT;" of the text, wherever they are, and refuses the file
+ * ("contains several transactions") if "BEGIN TRANSACTION" is still
+ * there.  --remote posts the text as written, and D1 refuses it.
+ * Appends to msg what that means for st, if anything.
+ */
+static int
+wrangler_local_note(struct cg_buf *msg, const struct cg_stmt *st,
+    struct cg_err *err)
+{
+	static const char bt[] = "BEGIN TRANSACTION";
+	static const char bts[] = "BEGIN TRANSACTION;";
+	static const char cm[] = "COMMIT;";
+	const char *text = st->file != NULL ? st->file : st->sql;
+	size_t len = st->file != NULL ? st->file_len : st->sql_len;
+	size_t off, b, c, n;
+	const char *p;
+	char *rest;
+	int refused;
+
+	if (st->sql == NULL || text == NULL ||
+	    (uintptr_t)st->sql < (uintptr_t)text ||
+	    (uintptr_t)st->sql - (uintptr_t)text > len ||
+	    find_bytes(text, len, bt, sizeof(bt) - 1) == NULL)
+		return 0;
+	off = (size_t)(st->sql - text);
+	/* The text trimSqlQuery leaves, and where its two cuts were. */
+	rest = malloc(len + 1);
+	if (rest == NULL)
+		return cg_err_nomem(err);
+	memcpy(rest, text, len);
+	n = len;
+	p = find_bytes(rest, n, bts, sizeof(bts) - 1);
+	b = p != NULL ? (size_t)(p - rest) : (size_t)-1;
+	if (p != NULL) {
+		memmove(rest + b, rest + b + sizeof(bts) - 1,
+		    n - b - (sizeof(bts) - 1));
+		n -= sizeof(bts) - 1;
+	}
+	p = find_bytes(rest, n, cm, sizeof(cm) - 1);
+	c = p != NULL ? (size_t)(p - rest) : (size_t)-1;
+	if (p != NULL) {
+		memmove(rest + c, rest + c + sizeof(cm) - 1,
+		    n - c - (sizeof(cm) - 1));
+		n -= sizeof(cm) - 1;
+		if (b != (size_t)-1 && c >= b)
+			c += sizeof(bts) - 1;	/* back to the file's offset */
+	}
+	refused = find_bytes(rest, n, bt, sizeof(bt) - 1) != NULL;
+	free(rest);
+
+	if (refused && st->sql_len >= sizeof(bt) - 1 &&
+	    memcmp(st->sql, bt, sizeof(bt) - 1) == 0)
+		return cg_buf_printf(msg, err, " (wrangler d1 migrations apply "
+		    "--local refuses this file too: it strips only the "
+		    "first \"BEGIN TRANSACTION;\" and the first \"COMMIT;\", "
+		    "and stops with \"contains several transactions\" while "
+		    "the text still holds \"BEGIN TRANSACTION\")");
+	if (refused)
+		return 0;
+	if (off == b)
+		return cg_buf_printf(msg, err, " (wrangler d1 migrations apply "
+		    "--local strips this \"BEGIN TRANSACTION;\" and the "
+		    "file's first \"COMMIT;\", only that pair, so the file may "
+		    "apply locally; --remote sends it as written, and D1 "
+		    "refuses it)");
+	if (off == c)
+		return cg_buf_printf(msg, err, " (wrangler d1 migrations apply "
+		    "--local strips this \"COMMIT;\" with the file's first "
+		    "\"BEGIN TRANSACTION;\", only that pair, so the file may "
+		    "apply locally; --remote sends it as written, and D1 "
+		    "refuses it)");
+	return 0;
+}
+
 static int
 rule_transaction(struct cg_findings *fs, const struct cg_stmt *st,
     enum cg_target_kind target, struct cg_err *err)
@@ -243,19 +344,8 @@ rule_transaction(struct cg_findings *fs, const struct cg_stmt *st,
 		rc = cg_buf_printf(&msg, err, "%s inside a migration: D1 runs "
 		    "each migration file in its own transaction, which the "
 		    "file cannot control", verb);
-	/*
-	 * wrangler --local (trimSqlQuery) drops the first exact
-	 * "BEGIN TRANSACTION;" and "COMMIT;" of a file that holds
-	 * "BEGIN TRANSACTION"; --remote sends the text as written.
-	 */
-	if (rc >= 0 && target == CG_TARGET_D1 && st->sql != NULL &&
-	    st->sql_len >= 17 && memcmp(st->sql, "BEGIN TRANSACTION",
-	    17) == 0)
-		rc = cg_buf_printf(&msg, err, " (wrangler d1 migrations apply "
-		    "--local strips a file's first upper-case \"BEGIN "
-		    "TRANSACTION;\" and \"COMMIT;\", so the file may apply "
-		    "locally; --remote sends it as written, and D1 refuses "
-		    "it)");
+	if (rc >= 0 && target == CG_TARGET_D1)
+		rc = wrangler_local_note(&msg, st, err);
 	if (rc < 0) {
 		cg_buf_release(&msg);
 		return rc;
@@ -678,4 +768,53 @@ cg_rules_eval(struct cg_findings *out, const struct cg_stmt *st,
 			return rc;
 	}
 	return 0;
+}
+
+int
+cg_rules_not_run(struct cg_findings *out, const struct cg_stmt *st,
+    unsigned ran_line, unsigned nskipped, unsigned last_line, int applied,
+    struct cg_err *err)
+{
+	struct cg_finding *f;
+	struct cg_buf lines = CG_BUF_INIT;
+	struct cg_buf msg = CG_BUF_INIT;
+	const char *s = nskipped == 1 ? "" : "s";
+	int rc;
+
+	rc = last_line > st->line ?
+	    cg_buf_printf(&lines, err, "lines %u-%u", st->line, last_line) :
+	    cg_buf_printf(&lines, err, "line %u", st->line);
+	if (rc == 0 && st->line == ran_line)
+		rc = cg_buf_printf(&lines, err, ", from column %u", st->col);
+	if (rc < 0)
+		goto out;
+	if (applied)
+		rc = cg_buf_printf(&msg, err, "already applied migration: "
+		    "drizzle's libSQL migrator ran only the first statement "
+		    "(line %u) of this --> statement-breakpoint chunk and "
+		    "skipped %u statement%s (%s), so production lacks what "
+		    "%s by hand; the replay skips %s too", ran_line,
+		    nskipped, s, lines.data, nskipped == 1 ?
+		    "it does unless it was run" : "they do unless they were run",
+		    nskipped == 1 ? "it" : "them");
+	else
+		rc = cg_buf_printf(&msg, err, "drizzle's libSQL migrator runs "
+		    "only the first statement (line %u) of a --> "
+		    "statement-breakpoint chunk: it skips %u statement%s of "
+		    "this chunk (%s), which never run%s", ran_line, nskipped,
+		    s, lines.data, nskipped == 1 ? "s" : "");
+	if (rc < 0)
+		goto out;
+	rc = emit(&f, out, st, CG_RULE_STATEMENT_NOT_RUN, CG_TARGET_LIBSQL,
+	    msg.data, err);
+	if (rc < 0)
+		goto out;
+	if (applied) {
+		f->severity = CG_SEV_WARNING;
+		rc = cg_finding_set_str(&f->help, help_not_run_applied, err);
+	}
+out:
+	cg_buf_release(&lines);
+	cg_buf_release(&msg);
+	return rc;
 }

@@ -437,14 +437,130 @@ Test(layouts, libsql_runs_only_the_first_statement_of_a_chunk)
 	    "CREATE TABLE `t2` (`id` integer);\n");
 	cg_test_commit(dir, "two");
 	run(&r, "check-range", "--target", "libsql", "main..two", NULL);
-	ASSERT_EXIT(&r, 0);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_two.sql:2:1: error[statement-not-run]: "
+	    "drizzle's libSQL migrator runs only the first statement (line 1) "
+	    "of a --> statement-breakpoint chunk: it skips 1 statement of "
+	    "this chunk (line 2), which never runs");
+	ASSERT_NO(&r, "migration-fails");
+	ASSERT_LINE(&r, "cascadeguard: 1 error, 0 warnings (1 new migration "
+	    "checked on a history of 2, target libsql)");
 	cg_run_release(&r);
-	/* better-sqlite3 refuses the chunk instead */
+	/* better-sqlite3 refuses the chunk instead: one finding, not two */
 	run(&r, "check-range", "main..two", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "drizzle/0002_two.sql:2:1: "
 	    "error[migration-fails]: statement fails: better-sqlite3 refuses")
 	    != NULL, "%s", r.out);
+	ASSERT_NO(&r, "statement-not-run");
+	cg_run_release(&r);
+}
+
+/*
+ * One finding per chunk, at its first skipped statement, counting the
+ * chunk's skipped statements; the skipped CREATE is not in the schema
+ * the next file sees (tests/oracle: chunk-skips-*-libsql).
+ */
+Test(layouts, libsql_statement_not_run_once_per_chunk)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("chunks");
+	drizzle_add("0002_chunks", "CREATE TABLE `a` (`id` integer);\n"
+	    "CREATE TABLE `b` (`id` integer);\n"
+	    "CREATE INDEX `b_id` ON `b` (`id`);\n"
+	    "--> statement-breakpoint\n"
+	    "CREATE TABLE `c` (`id` integer);\n"
+	    "--> statement-breakpoint\n"
+	    "CREATE TABLE `d` (`id` integer); CREATE TABLE `e` (`id` "
+	    "integer);\n");
+	commit("chunks");
+	run(&r, "check-range", "--target", "libsql", "main..chunks", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_chunks.sql:2:1: error[statement-not-run]: "
+	    "drizzle's libSQL migrator runs only the first statement (line 1) "
+	    "of a --> statement-breakpoint chunk: it skips 2 statements of "
+	    "this chunk (lines 2-3), which never run");
+	ASSERT_LINE(&r, "  help: put a --> statement-breakpoint line between "
+	    "the statements, so that each chunk holds one statement "
+	    "(drizzle-kit generate writes them so)");
+	cr_assert(strstr(r.out, "drizzle/0002_chunks.sql:7:34: "
+	    "error[statement-not-run]: drizzle's libSQL migrator runs only the "
+	    "first statement (line 7) of a --> statement-breakpoint chunk: it "
+	    "skips 1 statement of this chunk (line 7, from column 34), which "
+	    "never runs") != NULL, "%s", r.out);
+	ASSERT_LINE(&r, "cascadeguard: 2 errors, 0 warnings (1 new migration "
+	    "checked on a history of 2, target libsql)");
+	cg_run_release(&r);
+}
+
+Test(layouts, libsql_one_statement_per_chunk_is_clean)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	branch("split");
+	drizzle_add("0002_split", "CREATE TABLE `a` (`id` integer);\n"
+	    "--> statement-breakpoint\n"
+	    "CREATE TABLE `b` (`id` integer);--> statement-breakpoint\n"
+	    "CREATE INDEX `b_id` ON `b` (`id`);\n");
+	commit("split");
+	run(&r, "check-range", "--target", "libsql", "main..split", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "statement-not-run");
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 2, target libsql)");
+	cg_run_release(&r);
+}
+
+/*
+ * An applied file: a warning, and the replay skips the statement as
+ * libSQL did, so a new file that uses its table fails as in production.
+ */
+Test(layouts, libsql_statement_not_run_in_the_history_is_a_warning)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	drizzle_add("0002_two", "CREATE TABLE `t2` (`id` integer);\n"
+	    "CREATE TABLE `t3` (`id` integer);\n");
+	commit("two");
+	branch("next");
+	{
+		const char *t[4] = { "0001_b", "0000_a", "0002_two",
+		    "0003_next" };
+
+		drizzle_journal(t, 4);
+	}
+	cg_test_write(dir, "drizzle/0003_next.sql",
+	    "CREATE TABLE `t4` (`id` integer);\n");
+	commit("next");
+	run(&r, "check-range", "--target", "libsql", "main..next", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "drizzle/0002_two.sql:2:1: warning[statement-not-run]: "
+	    "already applied migration: drizzle's libSQL migrator ran only the "
+	    "first statement (line 1) of this --> statement-breakpoint chunk "
+	    "and skipped 1 statement (line 2), so production lacks what it "
+	    "does unless it was run by hand; the replay skips it too");
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 1 warning (1 new migration "
+	    "checked on a history of 3, target libsql)");
+	cg_run_release(&r);
+
+	/* the replay has no t3, as production */
+	cg_test_write(dir, "drizzle/0003_next.sql",
+	    "CREATE INDEX `t3_id` ON `t3` (`id`);\n");
+	commit("uses t3");
+	run(&r, "check-range", "--target", "libsql", "main..next", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0003_next.sql:1:1: error[migration-fails]: "
+	    "statement fails: no such table: main.t3");
+	cg_run_release(&r);
+
+	/* drizzle (better-sqlite3) replays the history as before */
+	run(&r, "check-range", "main..next", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, "statement-not-run");
 	cg_run_release(&r);
 }
 
@@ -1586,7 +1702,7 @@ Test(layouts, a_folder_moved_with_its_config_is_not_a_deletion)
  * (tests/oracle: tx-upper-begin-transaction-d1 applies it); remote D1
  * refuses it, so the error stands and says so.
  */
-Test(layouts, d1_upper_begin_transaction_says_local_strips_it)
+Test(layouts, d1_upper_begin_transaction_says_what_local_strips)
 {
 	struct cg_run r;
 
@@ -1603,9 +1719,35 @@ Test(layouts, d1_upper_begin_transaction_says_local_strips_it)
 	    "error[transaction-in-migration]: BEGIN inside a migration: D1 "
 	    "runs each migration file in its own transaction and fails with "
 	    "\"cannot start a transaction within a transaction\" (wrangler d1 "
-	    "migrations apply --local strips a file's first upper-case "
-	    "\"BEGIN TRANSACTION;\" and \"COMMIT;\", so the file may apply "
-	    "locally; --remote sends it as written, and D1 refuses it)")
+	    "migrations apply --local strips this \"BEGIN TRANSACTION;\" and "
+	    "the file's first \"COMMIT;\", only that pair, so the file may "
+	    "apply locally; --remote sends it as written, and D1 refuses it)")
 	    != NULL, "%s", r.out);
+	ASSERT_HAS(&r, "migrations/0002_tx.sql:3:1: "
+	    "error[transaction-in-migration]: COMMIT inside a migration: D1 "
+	    "runs each migration file in its own transaction, which the file "
+	    "cannot control (wrangler d1 migrations apply --local strips this "
+	    "\"COMMIT;\" with the file's first \"BEGIN TRANSACTION;\", only "
+	    "that pair, so the file may apply locally; --remote sends it as "
+	    "written, and D1 refuses it)");
+	cg_run_release(&r);
+
+	/* a second pair: wrangler --local refuses the file too */
+	cg_test_write(dir, "migrations/0002_tx.sql", "BEGIN TRANSACTION;\n"
+	    "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\nCOMMIT;\n"
+	    "BEGIN TRANSACTION;\nCREATE TABLE t3 (id INTEGER PRIMARY KEY);\n"
+	    "COMMIT;\n");
+	commit("two pairs");
+	run(&r, "check-range", "--target", "d1", "main..tx", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "migrations/0002_tx.sql:1:1: "
+	    "error[transaction-in-migration]: BEGIN inside a migration: D1 "
+	    "runs each migration file in its own transaction and fails with "
+	    "\"cannot start a transaction within a transaction\" (wrangler d1 "
+	    "migrations apply --local refuses this file too: it strips only "
+	    "the first \"BEGIN TRANSACTION;\" and the first \"COMMIT;\", and "
+	    "stops with \"contains several transactions\" while the text "
+	    "still holds \"BEGIN TRANSACTION\")");
+	ASSERT_NO(&r, "may apply locally");
 	cg_run_release(&r);
 }

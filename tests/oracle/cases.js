@@ -106,4 +106,23 @@ both('two-statements-one-chunk', [parentKids], [f('0002_two.sql',
     'CREATE TABLE t2 (id INTEGER PRIMARY KEY); CREATE TABLE t3 (id INTEGER ' +
     'PRIMARY KEY);')], { runners: ['drizzle', 'libsql'] });
 
+// libSQL runs only the first statement of a breakpoint chunk (the rest is
+// statement-not-run; `skipped`: tables whose CREATE the runner skips, which
+// oracle.js checks are absent after a libsql run); better-sqlite3 refuses
+// the chunk (migration-fails, never statement-not-run).
+const chunk = 'CREATE TABLE t2 (id INTEGER PRIMARY KEY); CREATE TABLE t3 ' +
+    '(id INTEGER PRIMARY KEY);';
+both('chunk-skips', [parentKids], [f('0002_chunks.sql', chunk,
+    'CREATE TABLE t4 (id INTEGER PRIMARY KEY)')],
+    { runners: ['drizzle', 'libsql'], skipped: ['t3'] });
+both('chunk-skips-one-per-chunk', [parentKids], [f('0002_split.sql',
+    'CREATE TABLE t2 (id INTEGER PRIMARY KEY)',
+    'CREATE TABLE t3 (id INTEGER PRIMARY KEY)')],
+    { runners: ['drizzle', 'libsql'] });
+// Applied with the skip: a new file that uses t3 fails under libSQL, and
+// cascadeguard's replay of the history lacks t3 too.
+both('chunk-skips-history', [parentKids, f('0002_chunks.sql', chunk)],
+    [f('0003_uses.sql', 'CREATE INDEX t3_id ON t3 (id)')],
+    { runners: ['libsql'], skipped: ['t3'] });
+
 module.exports = cases;

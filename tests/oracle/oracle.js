@@ -329,6 +329,19 @@ function compare(k, R, base, run, before, after, findings) {
 				    `kept them (${before[a.table]} -> ` +
 				    `${after[a.table]})`);
 	}
+	// statement-not-run: only libSQL skips, and the skip is real.
+	const notRun = findings.filter((x) => x.rule === 'statement-not-run');
+	if (R.target !== 'libsql')
+		for (const x of notRun)
+			p.push(`cascadeguard says statement-not-run at ${x.file}:` +
+			    `${x.line}; only libSQL skips statements`);
+	for (const t of R.target === 'libsql' ? k.skipped || [] : []) {
+		if (t in after)
+			p.push(`runner created ${t}; cascadeguard's model skips it`);
+		if (!notRun.length)
+			p.push(`runner skipped the statement creating ${t}; ` +
+			    'cascadeguard has no statement-not-run');
+	}
 	return p;
 }
 

@@ -363,7 +363,13 @@ Test(rules, transaction_statements_on_d1)
 	struct cg_stmt st;
 	const struct cg_finding *f;
 
-	st = stmt("BEGIN TRANSACTION", CG_ST_TRANSACTION, NULL);
+	static const char file[] = "BEGIN TRANSACTION;\nCREATE TABLE t (x);\n"
+	    "COMMIT;\n";
+
+	st = stmt(file, CG_ST_TRANSACTION, NULL);
+	st.sql_len = 17;
+	st.file = file;
+	st.file_len = strlen(file);
 	st.tx_verb = "BEGIN";
 	eval(&st, CG_TARGET_D1);
 	f = only(CG_RULE_TRANSACTION_IN_MIGRATION);
@@ -371,9 +377,9 @@ Test(rules, transaction_statements_on_d1)
 	cr_assert_str_eq(f->message, "BEGIN inside a migration: D1 runs each "
 	    "migration file in its own transaction and fails with \"cannot "
 	    "start a transaction within a transaction\" (wrangler d1 "
-	    "migrations apply --local strips a file's first upper-case "
-	    "\"BEGIN TRANSACTION;\" and \"COMMIT;\", so the file may apply "
-	    "locally; --remote sends it as written, and D1 refuses it)");
+	    "migrations apply --local strips this \"BEGIN TRANSACTION;\" and "
+	    "the file's first \"COMMIT;\", only that pair, so the file may "
+	    "apply locally; --remote sends it as written, and D1 refuses it)");
 	cr_assert(strstr(f->help, "batch") != NULL);
 
 	/* Skipped, or failing, it is still the one finding. */
@@ -392,6 +398,87 @@ Test(rules, transaction_statements_on_d1)
 	cr_assert_eq(fs.n, 3);
 	cr_assert(strncmp(fs.v[2].message, "SAVEPOINT inside a migration: ",
 	    30) == 0, "%s", fs.v[2].message);
+}
+
+/* st at text[off], on D1, with the whole file text: its message. */
+static const char *
+d1_tx_message(const char *text, size_t off, const char *verb)
+{
+	struct cg_stmt st;
+
+	cg_findings_release(&fs);
+	st = stmt(text + off, CG_ST_TRANSACTION, NULL);
+	st.sql_len = strcspn(text + off, ";");
+	st.file = text;
+	st.file_len = strlen(text);
+	st.tx_verb = verb;
+	eval(&st, CG_TARGET_D1);
+	return only(CG_RULE_TRANSACTION_IN_MIGRATION)->message;
+}
+
+/*
+ * wrangler 4.86.0 trimSqlQuery: the first "BEGIN TRANSACTION;" and the
+ * first "COMMIT;" go, and a text still holding "BEGIN TRANSACTION" is
+ * refused (tests/oracle: tx-upper-begin-transaction, tx-two-begin-...).
+ */
+Test(rules, d1_local_note_follows_wranglers_trimmer)
+{
+	static const char one[] = "BEGIN TRANSACTION;\nCREATE TABLE t (x);\n"
+	    "COMMIT;\n";
+	static const char two[] = "BEGIN TRANSACTION;\nCOMMIT;\n"
+	    "BEGIN TRANSACTION;\nCOMMIT;\n";
+	static const char spaced[] = "BEGIN TRANSACTION ;\nCOMMIT;\n";
+	static const char lower[] = "begin transaction;\ncommit;\n";
+	const char *m;
+
+	m = d1_tx_message(one, 39, "COMMIT");
+	cr_assert(strstr(m, "(wrangler d1 migrations apply --local strips "
+	    "this \"COMMIT;\" with the file's first \"BEGIN TRANSACTION;\", "
+	    "only that pair, so the file may apply locally; --remote sends "
+	    "it as written, and D1 refuses it)") != NULL, "%s", m);
+	/* a second pair: --local refuses the file, at both BEGINs */
+	m = d1_tx_message(two, 0, "BEGIN");
+	cr_assert(strstr(m, "(wrangler d1 migrations apply --local refuses "
+	    "this file too: it strips only the first \"BEGIN TRANSACTION;\" "
+	    "and the first \"COMMIT;\", and stops with \"contains several "
+	    "transactions\" while the text still holds \"BEGIN "
+	    "TRANSACTION\")") != NULL, "%s", m);
+	m = d1_tx_message(two, 27, "BEGIN");
+	cr_assert(strstr(m, "--local refuses this file too") != NULL, "%s", m);
+	m = d1_tx_message(two, 19, "COMMIT");
+	cr_assert(strstr(m, "wrangler") == NULL, "%s", m);
+	/* only the exact "BEGIN TRANSACTION;" is stripped */
+	m = d1_tx_message(spaced, 0, "BEGIN");
+	cr_assert(strstr(m, "--local refuses this file too") != NULL, "%s", m);
+	/* lower case: wrangler leaves the text alone */
+	m = d1_tx_message(lower, 0, "BEGIN");
+	cr_assert(strstr(m, "wrangler") == NULL, "%s", m);
+}
+
+Test(rules, statement_not_run_counts_the_chunk)
+{
+	struct cg_stmt st;
+	const struct cg_finding *f;
+
+	st = stmt("CREATE TABLE b (x)", CG_ST_CREATE, "b");
+	cg_assert_ok(cg_rules_not_run(&fs, &st, 2, 2, 5, 0, &err), &err);
+	f = only(CG_RULE_STATEMENT_NOT_RUN);
+	cr_assert_eq(f->severity, CG_SEV_ERROR);
+	cr_assert_eq(f->line, 3);
+	cr_assert_str_eq(f->message, "drizzle's libSQL migrator runs only the "
+	    "first statement (line 2) of a --> statement-breakpoint chunk: it "
+	    "skips 2 statements of this chunk (lines 3-5), which never run");
+	cr_assert(strstr(f->help, "--> statement-breakpoint") != NULL);
+	cg_findings_release(&fs);
+
+	cg_assert_ok(cg_rules_not_run(&fs, &st, 2, 1, 3, 1, &err), &err);
+	f = only(CG_RULE_STATEMENT_NOT_RUN);
+	cr_assert_eq(f->severity, CG_SEV_WARNING);
+	cr_assert_str_eq(f->message, "already applied migration: drizzle's "
+	    "libSQL migrator ran only the first statement (line 2) of this "
+	    "--> statement-breakpoint chunk and skipped 1 statement (line 3), "
+	    "so production lacks what it does unless it was run by hand; the "
+	    "replay skips it too");
 }
 
 Test(rules, transaction_statements_on_sqlite_are_fine)
