@@ -466,7 +466,7 @@ Test(layouts, libsql_statement_not_run_once_per_chunk)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("chunks");
+	cg_test_branch(dir, "chunks");
 	drizzle_add("0002_chunks", "CREATE TABLE `a` (`id` integer);\n"
 	    "CREATE TABLE `b` (`id` integer);\n"
 	    "CREATE INDEX `b_id` ON `b` (`id`);\n"
@@ -475,7 +475,7 @@ Test(layouts, libsql_statement_not_run_once_per_chunk)
 	    "--> statement-breakpoint\n"
 	    "CREATE TABLE `d` (`id` integer); CREATE TABLE `e` (`id` "
 	    "integer);\n");
-	commit("chunks");
+	cg_test_commit(dir, "chunks");
 	run(&r, "check-range", "--target", "libsql", "main..chunks", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_chunks.sql:2:1: error[statement-not-run]: "
@@ -500,12 +500,12 @@ Test(layouts, libsql_one_statement_per_chunk_is_clean)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("split");
+	cg_test_branch(dir, "split");
 	drizzle_add("0002_split", "CREATE TABLE `a` (`id` integer);\n"
 	    "--> statement-breakpoint\n"
 	    "CREATE TABLE `b` (`id` integer);--> statement-breakpoint\n"
 	    "CREATE INDEX `b_id` ON `b` (`id`);\n");
-	commit("split");
+	cg_test_commit(dir, "split");
 	run(&r, "check-range", "--target", "libsql", "main..split", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_NO(&r, "statement-not-run");
@@ -525,8 +525,8 @@ Test(layouts, libsql_statement_not_run_in_the_history_is_a_warning)
 	drizzle_history();
 	drizzle_add("0002_two", "CREATE TABLE `t2` (`id` integer);\n"
 	    "CREATE TABLE `t3` (`id` integer);\n");
-	commit("two");
-	branch("next");
+	cg_test_commit(dir, "two");
+	cg_test_branch(dir, "next");
 	{
 		const char *t[4] = { "0001_b", "0000_a", "0002_two",
 		    "0003_next" };
@@ -535,7 +535,7 @@ Test(layouts, libsql_statement_not_run_in_the_history_is_a_warning)
 	}
 	cg_test_write(dir, "drizzle/0003_next.sql",
 	    "CREATE TABLE `t4` (`id` integer);\n");
-	commit("next");
+	cg_test_commit(dir, "next");
 	run(&r, "check-range", "--target", "libsql", "main..next", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "drizzle/0002_two.sql:2:1: warning[statement-not-run]: "
@@ -550,7 +550,7 @@ Test(layouts, libsql_statement_not_run_in_the_history_is_a_warning)
 	/* the replay has no t3, as production */
 	cg_test_write(dir, "drizzle/0003_next.sql",
 	    "CREATE INDEX `t3_id` ON `t3` (`id`);\n");
-	commit("uses t3");
+	cg_test_commit(dir, "uses t3");
 	run(&r, "check-range", "--target", "libsql", "main..next", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0003_next.sql:1:1: error[migration-fails]: "
@@ -1737,7 +1737,7 @@ Test(layouts, d1_upper_begin_transaction_says_what_local_strips)
 	    "CREATE TABLE t2 (id INTEGER PRIMARY KEY);\nCOMMIT;\n"
 	    "BEGIN TRANSACTION;\nCREATE TABLE t3 (id INTEGER PRIMARY KEY);\n"
 	    "COMMIT;\n");
-	commit("two pairs");
+	cg_test_commit(dir, "two pairs");
 	run(&r, "check-range", "--target", "d1", "main..tx", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_HAS(&r, "migrations/0002_tx.sql:1:1: "
