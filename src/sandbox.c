@@ -54,6 +54,7 @@ struct cg_sandbox {
 		sqlite3_stmt *st;
 	} plain_st[CG_PLAIN_CACHE];
 	size_t nplain_st;
+	int tool_pragma;		/* cg_sandbox_exec_unchecked runs */
 };
 
 /*
@@ -142,6 +143,9 @@ pragma_denied(struct cg_sandbox *sb, const char *name, const char *arg)
 		set_denial(sb, "this PRAGMA is not allowed in the sandbox");
 		return 1;
 	}
+	/* The simulation's own switch (cg_sandbox_exec_unchecked) only. */
+	if (sb->tool_pragma && cg_ident_eq(name, "ignore_check_constraints"))
+		return 0;
 	/* SECURITY: writable_schema lets SQL corrupt sqlite_schema. */
 	if (cg_ident_eq(name, "writable_schema")) {
 		set_denial(sb, "PRAGMA writable_schema is not allowed in the "
@@ -745,6 +749,33 @@ const struct cg_sandbox_opts *
 cg_sandbox_get_opts(const struct cg_sandbox *sb)
 {
 	return &sb->opts;
+}
+
+static int
+set_checks(struct cg_sandbox *sb, int ignore)
+{
+	int rc;
+
+	sb->tool_pragma = 1;
+	rc = sqlite3_exec(sb->db, ignore ?
+	    "PRAGMA ignore_check_constraints = ON" :
+	    "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
+	sb->tool_pragma = 0;
+	return rc;
+}
+
+int
+cg_sandbox_exec_unchecked(struct cg_sandbox *sb, const char *sql)
+{
+	int rc;
+
+	rc = set_checks(sb, 1);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(sb->db, sql, NULL, NULL, NULL);
+	/* SECURITY: fail closed if the checks cannot be turned on again. */
+	if (set_checks(sb, 0) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	return rc;
 }
 
 void

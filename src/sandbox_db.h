@@ -32,6 +32,15 @@ const struct cg_sandbox_opts *cg_sandbox_get_opts(const struct cg_sandbox *sb);
 void cg_sandbox_budget_suspend(struct cg_sandbox *sb, int on);
 
 /*
+ * The simulation's stand-in for a statement whose CHECK failed on the
+ * seeded rows: runs sql (through the authorizer and the budget, as
+ * always) with CHECK constraints off, then turns them on again, so the
+ * rest of the file can run.  SECURITY: ignore_check_constraints stays
+ * denied to the migration's own SQL; only this call sets it.
+ */
+int cg_sandbox_exec_unchecked(struct cg_sandbox *sb, const char *sql);
+
+/*
  * 1 when the deadline set by cg_sandbox_budget_start has passed (and
  * records it as hit), so a file of many cheap statements stops too.
  */

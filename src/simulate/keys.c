@@ -401,6 +401,59 @@ any_trigger(sqlite3 *db)
 	    NULL);
 }
 
+/*
+ * A statement that may fire triggers: the keys of every table a
+ * trigger's text names are forgotten (the trigger may write its rows;
+ * one trigger firing another names the next table too).  0, or -1 when
+ * out of memory.
+ */
+static int
+forget_triggered(struct cg_sim_keys *k, sqlite3 *db)
+{
+	static const char q[] = "SELECT sql FROM sqlite_schema "
+	    "WHERE type = 'trigger' AND sql IS NOT NULL";
+	sqlite3_stmt *st = NULL;
+	struct cg_tok t;
+	const char *sql;
+	size_t i, pos, len;
+
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		forget(k, NULL);	/* cannot tell: forget them all */
+		return 0;
+	}
+	while (k->nk + k->na > 0 && sqlite3_step(st) == SQLITE_ROW) {
+		sql = (const char *)sqlite3_column_text(st, 0);
+		if (sql == NULL) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		len = strlen(sql);
+		for (i = 0; i < k->nk + k->na; i++) {
+			const char *name = i < k->nk ? k->k[i].table :
+			    k->a[i - k->nk].table;
+
+			pos = 0;
+			while ((t = cg_sql_next_token(sql, len, &pos)).kind !=
+			    CG_TOK_END && !tok_names(sql, t, name))
+				;
+			if (t.kind != CG_TOK_END) {
+				char *n = cg_strdup(name);	/* forget frees it */
+
+				if (n == NULL) {
+					sqlite3_finalize(st);
+					return -1;
+				}
+				forget(k, n);
+				free(n);
+				i = (size_t)-1;	/* the arrays moved: again */
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* 1 when a foreign key on table acts ON UPDATE (CASCADE, SET ...). */
 static int
 update_acts(sqlite3 *db, const char *table)
@@ -1397,10 +1450,8 @@ cg_sim_keys_stmt(struct cg_sim_keys *k, sqlite3 *db, const struct cg_stmt *st,
 	if (f & CG_ST_UPDATE)
 		return updated(k, db, t, st->sql, st->sql_len, err);
 	if ((f & (CG_ST_INSERT | CG_ST_DELETE | CG_ST_DROP_TABLE)) &&
-	    any_trigger(db)) {
-		forget(k, NULL);
-		return 0;
-	}
+	    any_trigger(db) && forget_triggered(k, db) < 0)
+		return cg_err_nomem(err);
 	if (f & CG_ST_INSERT) {
 		if (t == NULL) {
 			forget(k, NULL);

@@ -128,6 +128,50 @@ unique_index(struct cg_sim *s, const struct cg_stmt *st)
 }
 
 /*
+ * A stand-in for a statement that fails on some data only, so that one
+ * such statement does not hide a loss later in its file: a CHECK that
+ * the seeded rows break runs with CHECK constraints off (production's
+ * rows may satisfy it; may-fail-on-rows says how to tell), and a
+ * CREATE UNIQUE INDEX whose seeded rows collide is made a plain index
+ * (DROP INDEX and the like still find it).  1 when the stand-in ran.
+ */
+static int
+some_rows_stand_in(struct cg_sim *s, const struct cg_stmt *st,
+    const char *msg)
+{
+	struct cg_tok create, uniq;
+	size_t pos = 0, end;
+	char *q = NULL;
+	int rc = SQLITE_ERROR;
+	int tried = 1;
+
+	if (strncmp(msg, "CHECK constraint failed", 23) == 0) {
+		q = sqlite3_mprintf("%.*s", (int)st->sql_len, st->sql);
+		if (q != NULL)
+			rc = cg_sandbox_exec_unchecked(s->sb, q);
+	} else if (strncmp(msg, "UNIQUE constraint failed", 24) == 0) {
+		create = cg_sql_next_token(st->sql, st->sql_len, &pos);
+		uniq = cg_sql_next_token(st->sql, st->sql_len, &pos);
+		if (cg_tok_is(st->sql, create, "CREATE") &&
+		    cg_tok_is(st->sql, uniq, "UNIQUE")) {
+			end = uniq.off + uniq.len;
+			q = sqlite3_mprintf("%.*s%.*s", (int)uniq.off, st->sql,
+			    (int)(st->sql_len - end), st->sql + end);
+			if (q != NULL)
+				rc = sqlite3_exec(s->db, q, NULL, NULL, NULL);
+		} else {
+			tried = 0;
+		}
+	} else {
+		tried = 0;
+	}
+	if (tried && q == NULL)
+		s->nomem = 1;
+	sqlite3_free(q);
+	return rc == SQLITE_OK;
+}
+
+/*
  * A statement that failed on the seeded rows: what that says about
  * production, and a stand-in when one lets the rest of the file run.
  */
@@ -168,6 +212,8 @@ on_failed(const struct cg_stmt *st, const char *msg, void *payload)
 	if (f->kind == CG_SIM_FAIL_ANY_ROW)
 		f->went_on = cg_sim_fail_stand_in(s->db, st->sql, st->sql_len,
 		    msg);
+	else if (f->kind == CG_SIM_FAIL_SOME_ROWS)
+		f->went_on = some_rows_stand_in(s, st, msg);
 	return f->went_on;
 }
 

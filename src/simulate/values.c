@@ -46,7 +46,7 @@ struct vstmt {
 	char *new_name;
 	int copy;		/* INSERT ... SELECT */
 	char *where;		/* UPDATE: its top-level WHERE, to the end */
-	char *sql;		/* UPDATE: its text */
+	char *sql;		/* UPDATE or copy: its text */
 };
 
 struct vupd {
@@ -233,8 +233,9 @@ cg_sim_values_stmt(struct cg_sim_values *v, size_t stmt,
 	x->new_name = st->new_name != NULL ? cg_strdup(st->new_name) : NULL;
 	x->copy = (st->flags & (CG_ST_INSERT | CG_ST_REPLACE)) &&
 	    st->sql != NULL && has_select(st->sql, st->sql_len);
-	if ((st->flags & CG_ST_UPDATE) && st->sql != NULL) {
+	if ((st->flags & CG_ST_UPDATE) && st->sql != NULL)
 		x->where = where_of(st->sql, st->sql_len);
+	if (((st->flags & CG_ST_UPDATE) || x->copy) && st->sql != NULL) {
 		x->sql = cg_strndup(st->sql, st->sql_len);
 		if (x->sql == NULL)
 			v->nomem = 1;
@@ -404,6 +405,26 @@ copy_into(const struct cg_sim_values *v, const char *final)
 
 	for (i = v->nst; i-- > 0;)
 		if (v->st[i].copy && cg_ident_eq(name_at_end(v, i), final))
+			return (long)v->st[i].stmt;
+	return -1;
+}
+
+/*
+ * The first copy into final that leaves col out (its text does not name
+ * it, and it is no SELECT *): in a rebuild in steps (a staging table,
+ * then the final one) that is where the values went; -1 when none.
+ */
+static long
+copy_without(const struct cg_sim_values *v, const char *final,
+    const char *col)
+{
+	size_t i;
+
+	for (i = 0; i < v->nst; i++)
+		if (v->st[i].copy && v->st[i].sql != NULL &&
+		    strchr(v->st[i].sql, '*') == NULL &&
+		    !word_in(v->st[i].sql, col) &&
+		    cg_ident_eq(name_at_end(v, i), final))
 			return (long)v->st[i].stmt;
 	return -1;
 }
@@ -840,6 +861,8 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 				continue;
 			at = copy >= 0 ? copy : (long)last_naming(v, name,
 			    final, nstmt);
+			if (copy >= 0 && copy_without(v, final, colname) >= 0)
+				at = copy_without(v, final, colname);
 			rc = cg_buf_printf(&m, err, "simulated: the values of "
 			    "%s.%s are gone (%zu seeded value%s): %s", final,
 			    colname, nz, nz == 1 ? "" : "s", copy >= 0 ?

@@ -442,6 +442,48 @@ Test(precision, rebuild_that_keeps_the_unique_key_cannot_fail)
 	cg_run_release(&r);
 }
 
+/*
+ * A trigger that fires between the rebuild and the index (alook 0068's
+ * row-count guard) writes nothing of members: the key stays known.
+ */
+Test(precision, a_trigger_on_another_table_keeps_the_key)
+{
+	struct cg_run r;
+	char file[2048];
+
+	snprintf(file, sizeof(file), "%s%s", members_rebuild,
+	    "CREATE TABLE guard (x INTEGER);\n"
+	    "CREATE TRIGGER guard_trg BEFORE INSERT ON guard WHEN 0\n"
+	    "BEGIN SELECT RAISE(ABORT, 'lost'); END;\n"
+	    "INSERT INTO guard VALUES (1);\n"
+	    "DROP TRIGGER guard_trg;\n"
+	    "DROP TABLE guard;\n"
+	    "CREATE UNIQUE INDEX m_key ON members(server_id, user_id);\n");
+	check_new(&r, members, file);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+/* A trigger that writes members may make two rows agree: it may fail. */
+Test(precision, a_trigger_that_writes_the_table_forgets_the_key)
+{
+	struct cg_run r;
+	char file[2048];
+
+	snprintf(file, sizeof(file), "%s%s", members_rebuild,
+	    "CREATE TABLE guard (x INTEGER);\n"
+	    "CREATE TRIGGER guard_trg AFTER INSERT ON guard\n"
+	    "BEGIN UPDATE members SET user_id = 'u'; END;\n"
+	    "INSERT INTO guard VALUES (1);\n"
+	    "DROP TRIGGER guard_trg;\n"
+	    "CREATE UNIQUE INDEX m_key ON members(server_id, user_id);\n");
+	check_new(&r, members, file);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:11:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
 Test(precision, rebuild_with_a_new_unique_key_may_fail)
 {
 	struct cg_run r;

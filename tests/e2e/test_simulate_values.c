@@ -166,6 +166,53 @@ Test(simulate_values, a_rebuild_adding_a_check_prints_the_query)
 	cg_run_release(&r);
 }
 
+/*
+ * A statement that fails for some data only does not stop the
+ * simulation: the cascade later in the same file is still simulated.
+ */
+Test(simulate_values, a_check_the_seed_breaks_lets_the_file_go_on)
+{
+	struct cg_run r;
+
+	cg_test_history(dir, users, "migrations/0002_rebuild.sql",
+	    "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "bio TEXT CHECK (bio IN ('short', 'long')));\n"
+	    "INSERT INTO users_new (id, email, bio)\n"
+	    "  SELECT id, email, bio FROM users;\n"
+	    "DROP TABLE users;\n"
+	    "ALTER TABLE users_new RENAME TO users;\n"
+	    "DROP TABLE orgs;\n", NULL);
+	check(&r, NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "0002_rebuild.sql:2:1: warning[may-fail-on-rows]");
+	ASSERT_HAS(&r, "[simulated: 2 of 2 rows lost]");
+	ASSERT_NO(&r, "not-simulated");
+	ASSERT_NO(&r, "users lost");	/* the copy kept every row */
+	cg_run_release(&r);
+}
+
+Test(simulate_values, a_unique_index_the_seed_breaks_lets_the_file_go_on)
+{
+	struct cg_run r;
+
+	cg_test_history(dir,
+	    "CREATE TABLE t (id INTEGER PRIMARY KEY, status TEXT CHECK "
+	    "(status IN ('open', 'closed')));\n"
+	    "CREATE TABLE orgs (id INTEGER PRIMARY KEY);\n"
+	    "CREATE TABLE members (id INTEGER PRIMARY KEY, org_id INTEGER "
+	    "REFERENCES orgs(id) ON DELETE CASCADE);\n",
+	    "migrations/0002_idx.sql",
+	    "CREATE UNIQUE INDEX t_status ON t (status);\n"
+	    "DROP INDEX t_status;\n"
+	    "DROP TABLE orgs;\n", NULL);
+	check(&r, NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_HAS(&r, "0002_idx.sql:1:1: warning[may-fail-on-rows]");
+	ASSERT_HAS(&r, "[simulated: 2 of 2 rows lost]");
+	ASSERT_NO(&r, "not-simulated");
+	cg_run_release(&r);
+}
+
 Test(simulate_values, a_rebuild_adding_not_null_prints_the_query_in_json)
 {
 	struct cg_run r;
@@ -229,6 +276,31 @@ Test(simulate_values, a_rebuild_that_leaves_a_column_out_loses_its_values)
 	    "column-values-lost", "people.bio");
 	ASSERT_HAS(&r, "2 seeded values");
 	ASSERT_NO(&r, "people.email");
+	cg_run_release(&r);
+}
+
+/* A rebuild in two steps: the staging copy is the one that leaves it out. */
+Test(simulate_values, a_staged_rebuild_names_the_copy_that_left_the_column_out)
+{
+	struct cg_run r;
+
+	cg_test_history(dir, people, "migrations/0002_stage.sql",
+	    "CREATE TABLE people_stage (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, plan TEXT);\n"
+	    "INSERT INTO people_stage (id, email, name, plan)\n"
+	    "  SELECT id, email, name, plan FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_stage RENAME TO people;\n"
+	    "CREATE TABLE people_new (id INTEGER PRIMARY KEY, email TEXT, "
+	    "name TEXT, plan TEXT);\n"
+	    "INSERT INTO people_new SELECT id, email, name, plan FROM people;\n"
+	    "DROP TABLE people;\n"
+	    "ALTER TABLE people_new RENAME TO people;\n", NULL);
+	check(&r, NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_AT(&r, "0002_stage.sql:2:1: warning",
+	    "column-values-lost", "people.bio");
+	ASSERT_NO(&r, "0002_stage.sql:7:1: warning[column-values-lost]");
 	cg_run_release(&r);
 }
 

@@ -173,6 +173,29 @@ Test(sandbox, risky_pragmas_are_denied)
 	assert_denied("PRAGMA no_such_pragma", "no_such_pragma");
 }
 
+/*
+ * The simulation's stand-in runs one statement with CHECK constraints
+ * off; afterwards they are on again and the migration's own SQL still
+ * cannot turn them off.
+ */
+Test(sandbox, exec_unchecked_turns_checks_on_again)
+{
+	cr_assert_eq(exec("CREATE TABLE c (x INTEGER CHECK (x > 0))"),
+	    SQLITE_OK);
+	cr_assert_neq(exec("INSERT INTO c VALUES (-1)"), SQLITE_OK);
+	cr_assert_eq(cg_sandbox_exec_unchecked(sb,
+	    "INSERT INTO c VALUES (-2)"), SQLITE_OK);
+	cr_assert_eq(query_int(sb, "SELECT count(*) FROM c"), 1);
+	cr_assert_neq(exec("INSERT INTO c VALUES (-3)"), SQLITE_OK,
+	    "CHECK constraints stayed off");
+	assert_denied("PRAGMA ignore_check_constraints=ON",
+	    "ignore_check_constraints");
+	/* a statement that fails on its own still fails, checks on again */
+	cr_assert_neq(cg_sandbox_exec_unchecked(sb,
+	    "INSERT INTO nowhere VALUES (1)"), SQLITE_OK);
+	cr_assert_neq(exec("INSERT INTO c VALUES (-4)"), SQLITE_OK);
+}
+
 Test(sandbox, allowed_pragmas_work)
 {
 	sqlite3 *db = cg_sandbox_db(sb);
