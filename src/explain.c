@@ -257,7 +257,9 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "the read-only query that lists the rows that would make it "
 	    "fail, on one line.  A statement that fails on any row at all "
 	    "(ADD COLUMN ... NOT NULL without a default) is migration-fails "
-	    "instead: \"fails on a table with rows\".",
+	    "instead: \"fails on a table with rows\".  The simulation goes on "
+	    "past it (the copy again with CHECK off, the index as a plain "
+	    "one), so a loss later in the file is still seen.",
 	    "The deploy stops half-way in production while every local run "
 	    "on an empty database passes.",
 	    "CREATE UNIQUE INDEX users_email ON users (email);",
