@@ -278,16 +278,22 @@ async function runCase(k) {
 	db = await R.open(c);
 	const after = await counts(db);
 	await db.close();
+	const cg = cgCheck(c.repo, R.target, 'HEAD~1..HEAD');
+	if (cg.error)
+		return { k, base, run, before, after, findings: [], unseeded,
+		    problems: [cg.error] };
+	return { k, base, run, before, after, findings: cg.findings, unseeded,
+	    problems: compare(k, R, base, run, before, after, cg.findings) };
+}
+
+// cascadeguard check-range on RANGE: { findings } or { error }.
+function cgCheck(repo, target, range = 'HEAD~1..HEAD') {
 	const cg = spawnSync(CG, ['check-range', '--no-cache', '--format',
-	    'json', '--target', R.target, 'HEAD~1..HEAD'], { cwd: c.repo,
+	    'json', '--target', target, range], { cwd: repo,
 	    encoding: 'utf8', timeout: WAIT_MS });
-	let findings = [];
-	try { findings = JSON.parse(cg.stdout).findings; } catch (e) {
-		return { k, base, run, before, after, findings,
-		    problems: [`cascadeguard exit ${cg.status}: ${cg.stderr}`] };
+	try { return { findings: JSON.parse(cg.stdout).findings }; } catch (e) {
+		return { error: `cascadeguard exit ${cg.status}: ${cg.stderr}` };
 	}
-	return { k, base, run, before, after, findings, unseeded,
-	    problems: compare(k, R, base, run, before, after, findings) };
 }
 
 const FAILING = new Set(['migration-fails', 'transaction-in-migration']);
@@ -349,25 +355,47 @@ function compare(k, R, base, run, before, after, findings) {
 
 (async () => {
 	const t0 = Date.now();
-	const cases = require('./cases.js');
 	const only = process.env.ORACLE_CASES;
-	const todo = cases.filter((k) => !only || new RegExp(only).test(k.name));
-	if (!todo.length) {
+	const pick = (n) => !only || new RegExp(only).test(n);
+	const cases = require('./cases.js').filter((k) => pick(k.name));
+	/* the corpus projects: one job each, several results */
+	const corpus = process.env.CG_CORPUS;
+	let projects = [];
+	if (corpus && fs.existsSync(path.join(corpus, 'MANIFEST.md')))
+		projects = require('./corpus.js')({ RUNNERS, seed, counts,
+		    compare, git, cgCheck, FAILING, WORK }, corpus,
+		    path.resolve(__dirname, '..', '..')).filter((j) =>
+		    pick(j.name));
+	else
+		console.log(`oracle: no corpus at ${corpus || '(CG_CORPUS ' +
+		    'unset)'}: the corpus cases are skipped`);
+	if (!cases.length && !projects.length) {
 		console.error('oracle: no case to run');
 		process.exit(2);
 	}
-	const res = new Array(todo.length);
+	/* the long corpus jobs first, so that they overlap the short ones */
+	const todo = [...projects, ...cases.map((k) => ({ name: k.name,
+	    run: async () => [await runCase(k)] }))];
+	const got = new Array(todo.length);
 	let next = 0;
 	const jobs = Number(process.env.ORACLE_JOBS || 3);
 	await Promise.all(Array.from({ length: jobs }, async () => {
 		while (next < todo.length) {
 			const i = next++;
-			try { res[i] = await runCase(todo[i]); } catch (e) {
-				res[i] = { k: todo[i], problems: [
-				    `harness error: ${e.stack}`] };
+			const t1 = Date.now();
+			try { got[i] = await todo[i].run(); } catch (e) {
+				got[i] = [{ k: { name: todo[i].name, runner:
+				    todo[i].runner || '?' }, problems: [
+				    `harness error: ${e.stack}`] }];
 			}
+			if (process.env.ORACLE_VERBOSE)
+				console.log(`oracle: ${todo[i].name} took ${
+				    ((Date.now() - t1) / 1000).toFixed(1)} s`);
 		}
 	}));
+	/* hand-written cases first, then the corpus, in their order */
+	const res = [...got.slice(projects.length), ...got.slice(0,
+	    projects.length)].flat();
 	let bad = 0;
 	for (const r of res) {
 		const ok = !r.problems.length;

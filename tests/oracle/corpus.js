@@ -1,0 +1,212 @@
+'use strict';
+// Corpus cases (#15): each D1 and drizzle project of ../shared/corpus
+// through its real runner.  Per project, (a) the whole history: every file
+// the runner applies must not be called failing by cascadeguard (all files
+// new on an empty base, as tests/e2e/test_corpus.c runs them), and every
+// file the runner refuses must be; (b) each migration that
+// tests/corpus/<project>[.precision].expected calls an error: the history
+// before it applied by the runner, seed(), the migration applied, rows
+// counted, and cascadeguard check-range on base = that history, head = the
+// migration, compared by the oracle's compare().
+// D1 replays one state per project in increasing order and copies it at
+// each case (wrangler applies only what d1_migrations lacks); drizzle and
+// libSQL migrate a fresh database per case (in process, fast).
+const fs = require('fs');
+const path = require('path');
+
+const PROJECTS = [
+	{ name: 'raphaeltm__simple-agent-manager', runner: 'd1',
+	    dir: 'apps/api/src/db/migrations' },
+	{ name: 'raphaeltm__simple-agent-manager__head', runner: 'd1',
+	    dir: 'apps/api/src/db/migrations' },
+	{ name: 'alookai__alook', runner: 'd1', dir: 'src/web/migrations' },
+	{ name: 'alookai__alook__head', runner: 'd1',
+	    dir: 'src/web/migrations' },
+	{ name: 'victor36max__shire', runner: 'drizzle', dir: 'drizzle' },
+	{ name: 'mvdicarlo__postybirb', runner: 'drizzle',
+	    dir: 'apps/postybirb/src/migrations' },
+	{ name: 'karakeep-app__karakeep', runner: 'drizzle',
+	    dir: 'packages/db/drizzle' },
+	{ name: 'homarr-labs__homarr', runner: 'drizzle',
+	    dir: 'packages/db/migrations/sqlite' },
+	{ name: 'openstatusHQ__openstatus', runner: 'libsql',
+	    dir: 'packages/db/drizzle' },
+];
+
+// The files an expectation file calls errors (base names, unique).
+function errorFiles(srcdir, p) {
+	const out = new Set();
+	for (const suf of ['.expected', '.precision.expected']) {
+		const f = path.join(srcdir, 'tests', 'corpus', p.name + suf);
+		if (!fs.existsSync(f)) continue;
+		for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+			const m = line.match(/^error \S+ (\S+?)(:\d+)?$/);
+			if (m && m[1].startsWith(p.dir + '/'))
+				out.add(path.basename(m[1]));
+		}
+	}
+	return out;
+}
+
+// The project's forward migrations in run order: wrangler's order (numeric
+// prefix, then name: lexical here, every prefix has 4 digits), or the
+// drizzle journal's entries.
+function history(corpus, p) {
+	const dir = path.join(corpus, p.name, p.dir);
+	if (p.runner === 'd1')
+		return fs.readdirSync(dir).filter((n) => n.endsWith('.sql'))
+		    .sort().map((n) => ({ name: n,
+		    sql: fs.readFileSync(path.join(dir, n), 'utf8') }));
+	const j = JSON.parse(fs.readFileSync(path.join(dir, 'meta',
+	    '_journal.json')));
+	return j.entries.map((e) => ({ name: e.tag + '.sql', entry: e,
+	    sql: fs.readFileSync(path.join(dir, e.tag + '.sql'), 'utf8') }));
+}
+
+module.exports = function corpusJobs(api, corpus, srcdir) {
+	const { RUNNERS, seed, counts, compare, git, cgCheck, WORK } = api;
+
+	// drizzle: the project's own journal, cut to the files written.
+	function writeDrizzle(repo, files) {
+		const dir = path.join(repo, 'drizzle');
+		fs.mkdirSync(path.join(dir, 'meta'), { recursive: true });
+		const j = path.join(dir, 'meta', '_journal.json');
+		const old = fs.existsSync(j) ? JSON.parse(fs.readFileSync(j)) :
+		    { version: '7', dialect: 'sqlite', entries: [] };
+		for (const f of files) {
+			old.entries.push(f.entry);
+			fs.writeFileSync(path.join(dir, f.name), f.sql);
+		}
+		fs.writeFileSync(j, JSON.stringify(old, null, 2) + '\n');
+	}
+	const write = (R, repo, files) => R.target === 'd1' ?
+	    R.write(repo, files) : writeDrizzle(repo, files);
+
+	function fresh(dir, R, withGit) {
+		const c = { repo: path.join(dir, 'repo'),
+		    state: path.join(dir, 'state') };
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(path.join(c.repo, R.dir), { recursive: true });
+		fs.mkdirSync(c.state, { recursive: true });
+		if (withGit) git(c.repo, 'init', '-q');
+		R.layout(c.repo);
+		return c;
+	}
+
+	// (a) The whole history, every file new on an empty base.
+	async function wholeHistory(p, R, files, ran, base) {
+		const k = { name: `corpus/${p.name}/history`, runner: p.runner };
+		const c = fresh(path.join(base, 'history'), R, true);
+		git(c.repo, 'commit', '-q', '--allow-empty', '-m', 'empty');
+		write(R, c.repo, files);
+		git(c.repo, 'add', '-A');
+		git(c.repo, 'commit', '-qm', 'history');
+		const cg = cgCheck(c.repo, R.target);
+		if (cg.error)
+			return { k, findings: [], problems: [cg.error] };
+		const problems = [];
+		const at = (f) => cg.findings.filter((x) => x.file ===
+		    `${R.dir}/${f}` && x.severity === 'error');
+		for (const f of ran.applied)
+			for (const x of at(f).filter((y) => api.FAILING.has(y.rule)))
+				problems.push(`runner applied ${f}; cascadeguard ` +
+				    `says ${x.rule} at ${f}:${x.line}: ${x.message}`);
+		for (const x of ran.failed)
+			if (!at(x.file).length)
+				problems.push(`runner refused ${x.file} (${x.message}); ` +
+				    'cascadeguard has no error at that file');
+		const failing = cg.findings.filter((x) => api.FAILING.has(x.rule) &&
+		    x.severity === 'error');
+		return { k, findings: failing, problems, run: {
+		    applied: [`${ran.applied.length} of ${files.length} files`],
+		    failed: ran.failed.length ? { file: ran.failed.map((x) =>
+		    x.file).join(', '), message: ran.failed.map((x) =>
+		    x.message).join(' | ') } : null }, before: {}, after: {} };
+	}
+
+	// (b) One labelled migration on its history, on seeded rows.
+	async function oneCase(p, R, files, i, base, stateFrom, baseRun) {
+		const X = files[i];
+		const k = { name: `corpus/${p.name}/${X.name}`, runner: p.runner };
+		const c = fresh(path.join(base, X.name), R, true);
+		write(R, c.repo, files.slice(0, i));
+		git(c.repo, 'add', '-A');
+		git(c.repo, 'commit', '-qm', 'base');
+		if (stateFrom) {
+			fs.rmSync(c.state, { recursive: true, force: true });
+			fs.cpSync(stateFrom, c.state, { recursive: true });
+		} else
+			baseRun = await R.apply(c, files.slice(0, i));
+		let db = await R.open(c);
+		const unseeded = await seed(db);
+		const before = await counts(db);
+		await db.close();
+		write(R, c.repo, [X]);
+		git(c.repo, 'add', '-A');
+		git(c.repo, 'commit', '-qm', X.name);
+		const run = await R.apply(c, [X]);
+		db = await R.open(c);
+		const after = await counts(db);
+		await db.close();
+		const cg = cgCheck(c.repo, R.target, 'HEAD~1..HEAD');
+		if (cg.error)
+			return { k, base: baseRun, run, before, after, findings: [],
+			    unseeded, problems: [cg.error] };
+		return { k, base: baseRun, run, before, after, unseeded,
+		    findings: cg.findings, problems: compare(k, R, baseRun, run,
+		    before, after, cg.findings) };
+	}
+
+	async function project(p) {
+		const R = RUNNERS[p.runner];
+		const files = history(corpus, p);
+		const errs = errorFiles(srcdir, p);
+		const idx = files.map((f, i) => (errs.has(f.name) ? i : -1))
+		    .filter((i) => i >= 0);
+		const base = path.join(WORK, 'corpus', p.name);
+		fs.rmSync(base, { recursive: true, force: true });
+		const out = [];
+		const ran = { applied: [], failed: [] };
+		if (p.runner === 'd1') {
+			// one state, applied in increasing prefixes
+			const g = fresh(path.join(base, 'progress'), R, false);
+			let done = 0;
+			for (const i of [...idx, files.length]) {
+				const pend = files.slice(done, i);
+				if (pend.length) {
+					write(R, g.repo, pend);
+					const r = await R.apply(g, pend);
+					ran.applied.push(...r.applied);
+					if (r.failed && !ran.failed.some((x) =>
+					    x.file === r.failed.file))
+						ran.failed.push(r.failed);
+				}
+				done = i;
+				if (i < files.length)
+					out.push(await oneCase(p, R, files, i, base,
+					    g.state, { applied: ran.applied.slice(),
+					    failed: ran.failed[0] || null }));
+			}
+		} else {
+			// one file per migrate() call, as releases apply them
+			const g = fresh(path.join(base, 'progress'), R, false);
+			for (const f of files) {
+				write(R, g.repo, [f]);
+				const r = await R.apply(g, [f]);
+				ran.applied.push(...r.applied);
+				if (r.failed) {
+					ran.failed.push(r.failed);
+					break;	/* later files would retry it */
+				}
+			}
+			for (const i of idx)
+				out.push(await oneCase(p, R, files, i, base, null));
+		}
+		out.unshift(await wholeHistory(p, R, files, ran, base));
+		return out;
+	}
+
+	return PROJECTS.map((p) => ({ name: `corpus/${p.name}`,
+	    runner: p.runner, run: () => project(p) }));
+};
+module.exports.PROJECTS = PROJECTS;
