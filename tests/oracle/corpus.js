@@ -64,7 +64,58 @@ function history(corpus, p) {
 }
 
 module.exports = function corpusJobs(api, corpus, srcdir) {
-	const { RUNNERS, seed, counts, compare, git, cgCheck, WORK } = api;
+	const { seed, counts, compare, git, cgCheck, WORK, req } = api;
+	/*
+	 * D1 with wrangler as the runner, but seeded, counted and its
+	 * d1_migrations read in Miniflare's own SQLite file (no workerd
+	 * running then), not through a Miniflare started for each: the same
+	 * file and rows, and three workerd starts fewer per case.
+	 */
+	const d1file = { ...api.RUNNERS.d1, async open(c) {
+		const dir = path.join(c.state, 'v3', 'd1',
+		    'miniflare-D1DatabaseObject');
+		const f = fs.existsSync(dir) && fs.readdirSync(dir).find((n) =>
+		    /^[0-9a-f]{64}\.sqlite$/.test(n));
+		if (!f)
+			throw new Error(`no D1 database under ${dir}`);
+		const Database = req('better-sqlite3');
+		const s = new Database(path.join(dir, f));
+		s.pragma('foreign_keys = ON');	/* as D1 has them */
+		return {
+			all: async (x) => s.prepare(x).all(),
+			run: async (x) => s.prepare(x).run(),
+			close: async () => s.close(),
+		};
+	} };
+	const RUNNERS = { ...api.RUNNERS, d1: d1file };
+
+	/*
+	 * Each table's rows by primary key (all columns without one).  A
+	 * file that deletes rows and inserts as many (alook 0068: the
+	 * cascade empties community_channel_member, then the DMs' members go
+	 * in) keeps the count: rows are "kept" only when their key is back.
+	 */
+	const lit = (n) => "'" + n.replace(/'/g, "''") + "'";
+	async function keys(db, tables) {
+		const out = {};
+		for (const t of tables) {
+			const cols = await db.all('SELECT name, pk FROM ' +
+			    `pragma_table_info(${lit(t)})`);
+			const pk = cols.filter((c) => c.pk > 0).sort((a, b) =>
+			    a.pk - b.pk);
+			out[t] = (pk.length ? pk : cols).map((c) => c.name);
+		}
+		return out;
+	}
+	async function rows(db, t, cols) {
+		const q = (n) => '"' + n.replace(/"/g, '""') + '"';
+		try {
+			return new Set((await db.all(`SELECT json_array(${cols.map(
+			    q).join(', ')}) AS k FROM ${q(t)}`)).map((r) => r.k));
+		} catch (e) {
+			return null;	/* a key column is gone */
+		}
+	}
 
 	// drizzle: the project's own journal, cut to the files written.
 	function writeDrizzle(repo, files) {
@@ -140,6 +191,10 @@ module.exports = function corpusJobs(api, corpus, srcdir) {
 		let db = await R.open(c);
 		const unseeded = await seed(db);
 		const before = await counts(db);
+		const key = await keys(db, Object.keys(before));
+		const had = {};
+		for (const t of Object.keys(before))
+			had[t] = await rows(db, t, key[t]);
 		await db.close();
 		write(R, c.repo, [X]);
 		git(c.repo, 'add', '-A');
@@ -147,6 +202,13 @@ module.exports = function corpusJobs(api, corpus, srcdir) {
 		const run = await R.apply(c, [X]);
 		db = await R.open(c);
 		const after = await counts(db);
+		/* kept: the rows whose key is still there */
+		for (const t of Object.keys(after).filter((x) => had[x])) {
+			const now = await rows(db, t, key[t]);
+			if (now)
+				after[t] = Math.min(after[t], [...had[t]].filter((k) =>
+				    now.has(k)).length + before[t] - had[t].size);
+		}
 		await db.close();
 		const cg = cgCheck(c.repo, R.target, 'HEAD~1..HEAD');
 		if (cg.error)
@@ -157,9 +219,15 @@ module.exports = function corpusJobs(api, corpus, srcdir) {
 		    before, after, cg.findings) };
 	}
 
-	async function project(p) {
+	/*
+	 * One project.  D1: from.state (a copy of another snapshot of the
+	 * same repository whose first from.k files are these files) starts
+	 * the replay at file from.k, and the cases before it are that
+	 * project's (same files, same runner: the same case).  keepAt: also
+	 * copy the state after that many files, for the next snapshot.
+	 */
+	async function project(p, files, from, keepAt, also) {
 		const R = RUNNERS[p.runner];
-		const files = history(corpus, p);
 		const errs = errorFiles(srcdir, p);
 		const idx = files.map((f, i) => (errs.has(f.name) ? i : -1))
 		    .filter((i) => i >= 0);
@@ -167,11 +235,29 @@ module.exports = function corpusJobs(api, corpus, srcdir) {
 		fs.rmSync(base, { recursive: true, force: true });
 		const out = [];
 		const ran = { applied: [], failed: [] };
+		const cases = new Map();
+		let kept = null;
 		if (p.runner === 'd1') {
 			// one state, applied in increasing prefixes
 			const g = fresh(path.join(base, 'progress'), R, false);
 			let done = 0;
-			for (const i of [...idx, files.length]) {
+			if (from) {
+				const first = new Set(files.slice(0, from.k).map(
+				    (f) => f.name));
+				fs.rmSync(g.state, { recursive: true, force: true });
+				fs.cpSync(from.state, g.state, { recursive: true });
+				write(R, g.repo, files.slice(0, from.k));
+				ran.applied.push(...from.ran.applied.filter((n) =>
+				    first.has(n)));
+				ran.failed.push(...from.ran.failed.filter((x) =>
+				    first.has(x.file)));
+				done = from.k;
+			}
+			const more = also ? also.idx : [];
+			const stops = [...new Set([...idx, ...more, files.length,
+			    ...(keepAt !== undefined ? [keepAt] : [])])]
+			    .filter((i) => i >= done).sort((a, b) => a - b);
+			for (const i of stops) {
 				const pend = files.slice(done, i);
 				if (pend.length) {
 					write(R, g.repo, pend);
@@ -182,10 +268,35 @@ module.exports = function corpusJobs(api, corpus, srcdir) {
 						ran.failed.push(r.failed);
 				}
 				done = i;
-				if (i < files.length)
-					out.push(await oneCase(p, R, files, i, base,
-					    g.state, { applied: ran.applied.slice(),
-					    failed: ran.failed[0] || null }));
+				if (i === keepAt) {
+					kept = path.join(base, 'kept');
+					fs.cpSync(g.state, kept, { recursive: true });
+				}
+				const sofar = () => ({ applied: ran.applied.slice(),
+				    failed: ran.failed[0] || null });
+				if (idx.includes(i))
+					cases.set(i, await oneCase(p, R, files, i, base,
+					    g.state, sofar()));
+				/* the next snapshot's label in the shared files */
+				if (more.includes(i))
+					also.out.set(i, await oneCase(also.p, R,
+					    also.files, i, path.join(base, 'shared'),
+					    g.state, sofar()));
+			}
+			for (const i of idx.filter((j) => from && j < from.k)) {
+				const r = from.cases.get(i);
+				if (!r && from.also.has(i)) {
+					cases.set(i, from.also.get(i));
+					continue;
+				}
+				cases.set(i, r ? { ...r, k: { ...r.k, name:
+				    `corpus/${p.name}/${files[i].name}` },
+				    problems: Object.assign([...r.problems], { notes:
+				    [...(r.problems.notes || []), 'the same files ' +
+				    `as ${r.k.name}: its run stands for this one`] }) } :
+				    { k: { name: `corpus/${p.name}/${files[i].name}`,
+				    runner: p.runner }, problems: ['harness: no ' +
+				    'shared case'] });
 			}
 		} else {
 			// one file per migrate() call, as releases apply them
@@ -200,13 +311,45 @@ module.exports = function corpusJobs(api, corpus, srcdir) {
 				}
 			}
 			for (const i of idx)
-				out.push(await oneCase(p, R, files, i, base, null));
+				cases.set(i, await oneCase(p, R, files, i, base, null));
 		}
-		out.unshift(await wholeHistory(p, R, files, ran, base));
-		return out;
+		out.push(await wholeHistory(p, R, files, ran, base));
+		out.push(...idx.map((i) => cases.get(i)));
+		return { out, ran, cases, kept };
 	}
 
-	return PROJECTS.map((p) => ({ name: `corpus/${p.name}`,
-	    runner: p.runner, run: () => project(p) }));
+	// How many leading files two histories share, byte for byte.
+	const common = (a, b) => {
+		let k = 0;
+		while (k < a.length && k < b.length && a[k].name === b[k].name &&
+		    a[k].sql === b[k].sql)
+			k++;
+		return k;
+	};
+
+	// A project and its __head snapshot are one job: the head's replay
+	// starts from the pinned one's state at the files they share.
+	const jobs = [];
+	for (const p of PROJECTS.filter((x) => !x.name.endsWith('__head'))) {
+		const h = PROJECTS.find((x) => x.name === p.name + '__head');
+		jobs.push({ name: `corpus/${p.name}`, runner: p.runner,
+		    heads: h ? [p.name, h.name] : [p.name], run: async () => {
+			const files = history(corpus, p);
+			if (!h)
+				return (await project(p, files)).out;
+			const hf = history(corpus, h);
+			const k = p.runner === 'd1' ? common(files, hf) : undefined;
+			const he = errorFiles(srcdir, h);
+			const pe = errorFiles(srcdir, p);
+			const also = { p: h, files: hf, out: new Map(), idx:
+			    hf.slice(0, k).map((f, i) => (he.has(f.name) &&
+			    !pe.has(f.name) ? i : -1)).filter((i) => i >= 0) };
+			const a = await project(p, files, null, k, also);
+			const b = await project(h, hf, a.kept ? { state: a.kept, k,
+			    ran: a.ran, cases: a.cases, also: also.out } : null);
+			return [...a.out, ...b.out];
+		} });
+	}
+	return jobs;
 };
 module.exports.PROJECTS = PROJECTS;
