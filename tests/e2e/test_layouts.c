@@ -577,11 +577,11 @@ Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
 	struct cg_run r;
 
 	drizzle_history();
-	branch("alter");
+	cg_test_branch(dir, "alter");
 	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
 	    "\"name\" TO \"name\" text;--> statement-breakpoint\n"
 	    "INSERT INTO `projects` (`name`) VALUES (NULL);\n");
-	commit("alter");
+	cg_test_commit(dir, "alter");
 	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
 	ASSERT_EXIT(&r, 0);
 	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
@@ -593,7 +593,7 @@ Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
 	    "ALTER TABLE `projects` ALTER COLUMN \"name\" TO \"name\" text "
 	    "NOT NULL DEFAULT 'x';--> statement-breakpoint\n"
 	    "INSERT INTO `projects` (`name`) VALUES (NULL);\n");
-	commit("not null");
+	cg_test_commit(dir, "not null");
 	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_alter.sql:3:1: error[migration-fails]: "
@@ -602,7 +602,7 @@ Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
 	/* libSQL refuses a rename through ALTER COLUMN, and a missing one */
 	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
 	    "\"name\" TO \"title\" text;\n");
-	commit("rename");
+	cg_test_commit(dir, "rename");
 	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_alter.sql:1:1: error[migration-fails]: "
@@ -611,7 +611,7 @@ Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
 	cg_run_release(&r);
 	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
 	    "\"nope\" TO \"nope\" text;\n");
-	commit("missing");
+	cg_test_commit(dir, "missing");
 	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
 	ASSERT_EXIT(&r, 1);
 	ASSERT_LINE(&r, "drizzle/0002_alter.sql:1:1: error[migration-fails]: "
@@ -620,7 +620,7 @@ Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
 	/* better-sqlite3's SQLite has no ALTER COLUMN */
 	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
 	    "\"name\" TO \"name\" text;\n");
-	commit("drizzle");
+	cg_test_commit(dir, "drizzle");
 	run(&r, "check-range", "main..alter", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "drizzle/0002_alter.sql:1:") != NULL &&
@@ -631,7 +631,7 @@ Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
 	 * the NOT NULL it set holds for the new file */
 	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
 	    "\"name\" TO \"name\" text NOT NULL;\n");
-	commit("history");
+	cg_test_commit(dir, "history");
 	cr_assert_eq(cg_test_sh(dir, "git tag hist"), 0);
 	{
 		const char *t[4] = { "0001_b", "0000_a", "0002_alter",
@@ -641,7 +641,7 @@ Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
 	}
 	cg_test_write(dir, "drizzle/0003_insert.sql",
 	    "INSERT INTO `projects` (`name`) VALUES (NULL);\n");
-	commit("insert");
+	cg_test_commit(dir, "insert");
 	run(&r, "check-range", "--target", "libsql", "hist..HEAD", NULL);
 	ASSERT_EXIT(&r, 1);
 	cr_assert(strstr(r.out, "history-replay-fails") == NULL, "%s", r.out);
