@@ -149,7 +149,7 @@ $(ORACLE)/stamp: tests/oracle/package.json $(ORACLE_LOCK) oracle-force
 oracle-force:
 
 oracle: $(BIN) $(ORACLE)/stamp
-	ORACLE_JOBS=$(ORACLE_JOBS) node tests/oracle/oracle.js \
+	ORACLE_JOBS=$(ORACLE_JOBS) CG_CORPUS=$(CG_CORPUS) node tests/oracle/oracle.js \
 		$(ORACLE)/node_modules $(BIN) $(ORACLE)/work
 
 # Benchmarks: whole-process timings, medians (see docs/PERFORMANCE.md).

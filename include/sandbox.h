@@ -68,4 +68,15 @@ int cg_sandbox_budget_hit(const struct cg_sandbox *sb);
 /* VM steps counted since cg_sandbox_budget_start (the tool's own not). */
 unsigned long long cg_sandbox_steps(const struct cg_sandbox *sb);
 
+/*
+ * libSQL's ALTER TABLE table ALTER COLUMN column TO def: the column's
+ * definition in the table's CREATE TABLE text becomes def, and the rows
+ * already there are not checked, as libSQL does.  1 when done; 0 when
+ * libSQL would refuse it or it is not modelled, with the reason in *why
+ * (malloc'd); < 0 on error.
+ */
+int cg_sandbox_alter_column(char **why, struct cg_sandbox *sb,
+    const char *table, const char *column, const char *def, size_t def_len,
+    struct cg_err *err);
+
 #endif

@@ -48,4 +48,26 @@ int cg_tok_is(const char *sql, struct cg_tok tok, const char *kw);
 int cg_sql_same_tokens(const char *a, size_t alen, const char *b,
     size_t blen);
 
+/*
+ * libSQL's ALTER TABLE t ALTER [COLUMN] c TO <column-def> (a statement
+ * SQLite cannot prepare): 1 with the table and column names, unquoted and
+ * malloc'd, and the definition's span in sql (one column definition:
+ * balanced parentheses, no top-level comma); 0 when sql is not that
+ * statement; -1 when out of memory.
+ */
+int cg_sql_alter_column(char **table, char **column, size_t *def_off,
+    size_t *def_len, const char *sql, size_t len);
+
+/* 1 when the first token of sql is an identifier equal to name, ASCII
+ * case-insensitively (quotes removed); 0 if not; -1 out of memory. */
+int cg_sql_first_ident_is(const char *sql, size_t len, const char *name);
+
+/*
+ * create, a CREATE TABLE text SQLite accepted, with the definition of
+ * column replaced by def[0..def_len): 1 and *out (malloc'd), 0 when the
+ * column list has no column of that name, -1 when out of memory.
+ */
+int cg_sql_replace_column(char **out, const char *create, const char *column,
+    const char *def, size_t def_len);
+
 #endif

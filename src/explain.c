@@ -165,7 +165,7 @@ static const struct cg_explain texts[CG_RULE__COUNT] = {
 	    "sandbox (libSQL-only syntax, say); the statement is skipped.",
 	    "The replayed schema may differ from production's, so checks of "
 	    "new migrations may miss something.",
-	    "ALTER TABLE tasks ALTER COLUMN title TO title TEXT NOT NULL;",
+	    "CREATE INDEX docs_vec ON docs (libsql_vector_idx(embedding));",
 	    "-- standard SQLite statements, or accept the warning" },
 	[CG_RULE_BAD_SUPPRESSION] = {
 	    "A `-- cascadeguard:` comment that is not `allow <rule> "

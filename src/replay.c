@@ -1137,6 +1137,35 @@ not_run_flush(struct not_run *nr, struct replay *r, int applied,
 	    applied, err);
 }
 
+/*
+ * libSQL's ALTER TABLE t ALTER COLUMN c TO <def>, which SQLite cannot
+ * prepare, run as libSQL runs it (cg_sandbox_alter_column).  1 when it
+ * ran; 0 when s is not that statement, or libSQL refuses it and
+ * s->error says why; < 0 on error.
+ */
+static int
+alter_column(struct replay *r, struct one *s, struct cg_err *err)
+{
+	char *table = NULL, *column = NULL, *why = NULL;
+	size_t off = 0, len = 0;
+	int rc;
+
+	rc = cg_sql_alter_column(&table, &column, &off, &len, r->text +
+	    s->start, s->end - s->start);
+	if (rc <= 0)
+		return rc < 0 ? cg_err_nomem(err) : 0;
+	rc = cg_sandbox_alter_column(&why, r->sb, table, column, r->text +
+	    s->start + off, len, err);
+	if (rc == 0) {
+		free(s->error);
+		s->error = why;
+		s->error_col = 0;
+	}
+	free(table);
+	free(column);
+	return rc;
+}
+
 static int
 history_warn(struct replay *r, const struct one *s, unsigned caret,
     const char *why, struct cg_err *err)
@@ -1239,6 +1268,13 @@ cg_replay_history_as(struct cg_sandbox *sb, const struct cg_source *src,
 			if (s.prep_rc == SQLITE_NOMEM) {
 				rc = history_budget(&r, &s, RUN_MEMORY, err);
 				break;
+			}
+			/* production ran it: libSQL's ALTER COLUMN */
+			rc = alter_column(&r, &s, err);
+			if (rc != 0) {
+				if (rc < 0)
+					break;
+				continue;
 			} else {
 				rc = history_warn(&r, &s, s.error_col, s.error,
 				    err);
@@ -1486,6 +1522,19 @@ cg_replay_check_hooked(struct cg_sandbox *sb, const struct cg_config *cfg,
 		}
 		if (s.stmt == NULL && !(same_chunk &&
 		    cfg->target == CG_TARGET_LIBSQL)) {
+			rc = s.prep_rc == SQLITE_NOMEM ||
+			    cfg->target != CG_TARGET_LIBSQL ? 0 :
+			    alter_column(&r, &s, err);
+			if (rc < 0)
+				break;
+			if (rc > 0) {
+				/* ran as libSQL runs it: the file goes on */
+				rc = cg_rules_eval(out, &st, cfg->target, err);
+				if (rc < 0)
+					break;
+				remember(&last, &s);
+				continue;
+			}
 			if (s.prep_rc == SQLITE_NOMEM) {
 				rc = push_budget(&r, &s, RUN_MEMORY, err);
 			} else {

@@ -5,9 +5,11 @@
  * statement starts and to read its first keywords.  Pure.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sqltext.h"
+#include "util.h"
 #include "banned.h"
 
 static int
@@ -229,4 +231,193 @@ cg_sql_same_tokens(const char *a, size_t alen, const char *b, size_t blen)
 		enda = pa;
 		endb = pb;
 	}
+}
+
+/* An identifier token's name, unquoted ("a""b" -> a"b); NULL: no memory. */
+static char *
+ident(const char *sql, struct cg_tok tok)
+{
+	char *out, q;
+	size_t i, n = 0;
+
+	out = malloc(tok.len + 1);
+	if (out == NULL)
+		return NULL;
+	if (tok.kind != CG_TOK_QUOTED || tok.len < 2) {
+		memcpy(out, sql + tok.off, tok.len);
+		out[tok.len] = '\0';
+		return out;
+	}
+	q = sql[tok.off] == '[' ? ']' : sql[tok.off];
+	for (i = tok.off + 1; i + 1 < tok.off + tok.len; i++) {
+		out[n++] = sql[i];
+		if (sql[i] == q && q != ']' && sql[i + 1] == q)
+			i++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int
+is_name(struct cg_tok tok)
+{
+	return tok.kind == CG_TOK_WORD || tok.kind == CG_TOK_QUOTED ||
+	    tok.kind == CG_TOK_STRING;
+}
+
+int
+cg_sql_alter_column(char **table, char **column, size_t *def_off,
+    size_t *def_len, const char *sql, size_t len)
+{
+	static const char *const head[] = { "alter", "table" };
+	struct cg_tok tok, name;
+	size_t pos = 0, end, i;
+	int depth = 0;
+
+	*table = *column = NULL;
+	for (i = 0; i < 2; i++)
+		if (!cg_tok_is(sql, cg_sql_next_token(sql, len, &pos), head[i]))
+			return 0;
+	name = cg_sql_next_token(sql, len, &pos);
+	tok = cg_sql_next_token(sql, len, &pos);
+	if (tok.kind == CG_TOK_PUNCT && sql[tok.off] == '.') {
+		if (!cg_tok_is(sql, name, "main"))
+			return 0;	/* temp or attached: not modelled */
+		name = cg_sql_next_token(sql, len, &pos);
+		tok = cg_sql_next_token(sql, len, &pos);
+	}
+	if (!is_name(name) || !cg_tok_is(sql, tok, "alter"))
+		return 0;
+	tok = cg_sql_next_token(sql, len, &pos);
+	if (cg_tok_is(sql, tok, "column"))
+		tok = cg_sql_next_token(sql, len, &pos);
+	if (!is_name(tok) || !cg_tok_is(sql, cg_sql_next_token(sql, len,
+	    &pos), "to"))
+		return 0;
+	/* The definition: one column's, to the end (a ';' at most). */
+	*def_off = cg_sql_skip_blank(sql, len, pos);
+	end = *def_off;
+	for (;;) {
+		struct cg_tok t = cg_sql_next_token(sql, len, &pos);
+
+		if (t.kind == CG_TOK_END)
+			break;
+		if (t.kind == CG_TOK_PUNCT && sql[t.off] == ';') {
+			if (depth != 0 || cg_sql_next_token(sql, len,
+			    &pos).kind != CG_TOK_END)
+				return 0;
+			break;
+		}
+		if (t.kind == CG_TOK_PUNCT && sql[t.off] == '(')
+			depth++;
+		if (t.kind == CG_TOK_PUNCT && sql[t.off] == ')' && --depth < 0)
+			return 0;
+		if (t.kind == CG_TOK_PUNCT && sql[t.off] == ',' && depth == 0)
+			return 0;
+		end = t.off + t.len;
+	}
+	if (depth != 0 || end == *def_off)
+		return 0;
+	*def_len = end - *def_off;
+	*table = ident(sql, name);
+	*column = ident(sql, tok);
+	if (*table == NULL || *column == NULL) {
+		free(*table);
+		free(*column);
+		*table = *column = NULL;
+		return -1;
+	}
+	return 1;
+}
+
+/* 1 when the token names column (ASCII case-insensitively). */
+static int
+names(const char *sql, struct cg_tok tok, const char *column, int *nomem)
+{
+	char *n;
+	int eq;
+
+	if (!is_name(tok))
+		return 0;
+	n = ident(sql, tok);
+	if (n == NULL) {
+		*nomem = 1;
+		return 0;
+	}
+	eq = cg_ident_eq(n, column);
+	free(n);
+	return eq;
+}
+
+int
+cg_sql_first_ident_is(const char *sql, size_t len, const char *name)
+{
+	size_t pos = 0;
+	int nomem = 0;
+	int eq = names(sql, cg_sql_next_token(sql, len, &pos), name, &nomem);
+
+	return nomem ? -1 : eq;
+}
+
+int
+cg_sql_replace_column(char **out, const char *create, const char *column,
+    const char *def, size_t def_len)
+{
+	static const char *const table_constraint[] = { "constraint",
+	    "primary", "unique", "check", "foreign" };
+	size_t len = strlen(create), pos = 0, start, end = 0, i;
+	struct cg_tok tok;
+	int depth = 0, item = 1, nomem = 0, hit = 0, cons;
+
+	*out = NULL;
+	/* Past the column list's '(' (CREATE TABLE name ( ...). */
+	do
+		tok = cg_sql_next_token(create, len, &pos);
+	while (tok.kind != CG_TOK_END && !(tok.kind == CG_TOK_PUNCT &&
+	    create[tok.off] == '('));
+	if (tok.kind == CG_TOK_END)
+		return 0;
+	start = pos;
+	for (;;) {
+		tok = cg_sql_next_token(create, len, &pos);
+		if (tok.kind == CG_TOK_END)
+			return 0;
+		if (item) {
+			/* the first token of a column or table constraint */
+			item = 0;
+			start = tok.off;
+			for (i = 0, cons = 0; i < 5; i++)
+				cons |= cg_tok_is(create, tok,
+				    table_constraint[i]);
+			hit = !cons && names(create, tok, column, &nomem);
+			if (nomem)
+				return -1;
+		}
+		if (tok.kind != CG_TOK_PUNCT) {
+			end = tok.off + tok.len;
+			continue;
+		}
+		if (create[tok.off] == '(')
+			depth++;
+		else if (create[tok.off] == ')' && depth > 0)
+			depth--;
+		else if ((create[tok.off] == ',' || create[tok.off] == ')') &&
+		    depth == 0) {
+			if (hit)
+				break;
+			if (create[tok.off] == ')')
+				return 0;	/* the list ended */
+			item = 1;
+			continue;
+		}
+		end = tok.off + tok.len;
+	}
+	*out = malloc(len - (end - start) + def_len + 1);
+	if (*out == NULL)
+		return -1;
+	memcpy(*out, create, start);
+	memcpy(*out + start, def, def_len);
+	memcpy(*out + start + def_len, create + end, len - end);
+	(*out)[len - (end - start) + def_len] = '\0';
+	return 1;
 }

@@ -564,6 +564,92 @@ Test(layouts, libsql_statement_not_run_in_the_history_is_a_warning)
 	cg_run_release(&r);
 }
 
+/*
+ * libSQL's ALTER TABLE ... ALTER COLUMN rewrites the column's definition
+ * and checks no existing row (drizzle's libSQL migrator applies
+ * openstatus 0041 and 0064: make oracle, corpus/openstatusHQ__openstatus).
+ * SQLite has no such statement: under libsql it runs as libSQL runs it,
+ * so the new NOT NULL holds for the next statement; other targets refuse
+ * it, and a history file that has one replays it.
+ */
+Test(layouts, libsql_alter_column_runs_as_libsql_runs_it)
+{
+	struct cg_run r;
+
+	drizzle_history();
+	cg_test_branch(dir, "alter");
+	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
+	    "\"name\" TO \"name\" text;--> statement-breakpoint\n"
+	    "INSERT INTO `projects` (`name`) VALUES (NULL);\n");
+	cg_test_commit(dir, "alter");
+	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
+	ASSERT_EXIT(&r, 0);
+	ASSERT_LINE(&r, "cascadeguard: 0 errors, 0 warnings (1 new migration "
+	    "checked on a history of 2, target libsql)");
+	cg_run_release(&r);
+	/* the new definition holds: NOT NULL again refuses the NULL */
+	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
+	    "\"name\" TO \"name\" text NOT NULL;--> statement-breakpoint\n"
+	    "ALTER TABLE `projects` ALTER COLUMN \"name\" TO \"name\" text "
+	    "NOT NULL DEFAULT 'x';--> statement-breakpoint\n"
+	    "INSERT INTO `projects` (`name`) VALUES (NULL);\n");
+	cg_test_commit(dir, "not null");
+	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_alter.sql:3:1: error[migration-fails]: "
+	    "statement fails: NOT NULL constraint failed: projects.name");
+	cg_run_release(&r);
+	/* libSQL refuses a rename through ALTER COLUMN, and a missing one */
+	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
+	    "\"name\" TO \"title\" text;\n");
+	cg_test_commit(dir, "rename");
+	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_alter.sql:1:1: error[migration-fails]: "
+	    "statement fails: UPDATE cannot also rename column: use ALTER "
+	    "TABLE RENAME instead");
+	cg_run_release(&r);
+	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
+	    "\"nope\" TO \"nope\" text;\n");
+	cg_test_commit(dir, "missing");
+	run(&r, "check-range", "--target", "libsql", "main..alter", NULL);
+	ASSERT_EXIT(&r, 1);
+	ASSERT_LINE(&r, "drizzle/0002_alter.sql:1:1: error[migration-fails]: "
+	    "statement fails: no such column");
+	cg_run_release(&r);
+	/* better-sqlite3's SQLite has no ALTER COLUMN */
+	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
+	    "\"name\" TO \"name\" text;\n");
+	cg_test_commit(dir, "drizzle");
+	run(&r, "check-range", "main..alter", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "drizzle/0002_alter.sql:1:") != NULL &&
+	    strstr(r.out, "error[migration-fails]: statement fails: near "
+	    "\"ALTER\": syntax error") != NULL, "%s", r.out);
+	cg_run_release(&r);
+	/* in the history, production ran it: it replays, no warning, and
+	 * the NOT NULL it set holds for the new file */
+	drizzle_add("0002_alter", "ALTER TABLE `projects` ALTER COLUMN "
+	    "\"name\" TO \"name\" text NOT NULL;\n");
+	cg_test_commit(dir, "history");
+	cr_assert_eq(cg_test_sh(dir, "git tag hist"), 0);
+	{
+		const char *t[4] = { "0001_b", "0000_a", "0002_alter",
+		    "0003_insert" };
+
+		drizzle_journal(t, 4);
+	}
+	cg_test_write(dir, "drizzle/0003_insert.sql",
+	    "INSERT INTO `projects` (`name`) VALUES (NULL);\n");
+	cg_test_commit(dir, "insert");
+	run(&r, "check-range", "--target", "libsql", "hist..HEAD", NULL);
+	ASSERT_EXIT(&r, 1);
+	cr_assert(strstr(r.out, "history-replay-fails") == NULL, "%s", r.out);
+	ASSERT_LINE(&r, "drizzle/0003_insert.sql:1:1: error[migration-fails]: "
+	    "statement fails: NOT NULL constraint failed: projects.name");
+	cg_run_release(&r);
+}
+
 Test(layouts, drizzle_begin_inside_the_migration_is_transaction_in_migration)
 {
 	struct cg_run r;

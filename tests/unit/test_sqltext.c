@@ -249,3 +249,68 @@ Test(sqltext, same_tokens_see_literals_case_and_operators)
 	cr_assert_not(same("SELECT 1 - -2;", "SELECT 1 --2;"));
 	cr_assert(same("SELECT (1);", "SELECT ( 1 ) ;"));
 }
+
+/* libSQL's ALTER TABLE t ALTER COLUMN c TO <def>, read and refused. */
+static int
+alter(const char *sql, const char *table, const char *column, const char *def)
+{
+	char *t = NULL, *c = NULL;
+	size_t off = 0, len = 0;
+	int rc = cg_sql_alter_column(&t, &c, &off, &len, sql, strlen(sql));
+
+	if (rc == 1) {
+		cr_assert_str_eq(t, table);
+		cr_assert_str_eq(c, column);
+		cr_assert_eq(len, strlen(def), "def '%.*s'", (int)len,
+		    sql + off);
+		cr_assert(strncmp(sql + off, def, len) == 0);
+	}
+	free(t);
+	free(c);
+	return rc;
+}
+
+Test(sqltext, alter_column_reads_libsql_statement)
+{
+	cr_assert_eq(alter("ALTER TABLE `t` ALTER COLUMN \"a\" TO \"a\" "
+	    "text NOT NULL;", "t", "a", "\"a\" text NOT NULL"), 1);
+	cr_assert_eq(alter("alter table main.[x y] alter b to b int "
+	    "CHECK (b IN (1, 2)) -- c\n", "x y", "b",
+	    "b int CHECK (b IN (1, 2))"), 1);
+	/* one column definition, nothing after it */
+	cr_assert_eq(alter("ALTER TABLE t ALTER COLUMN a TO a int, b int",
+	    "", "", ""), 0);
+	cr_assert_eq(alter("ALTER TABLE t ALTER COLUMN a TO a int); DROP "
+	    "TABLE x; --", "", "", ""), 0);
+	cr_assert_eq(alter("ALTER TABLE t ALTER COLUMN a TO a int; SELECT 1",
+	    "", "", ""), 0);
+	cr_assert_eq(alter("ALTER TABLE t ALTER COLUMN a TO a CHECK (a",
+	    "", "", ""), 0);
+	cr_assert_eq(alter("ALTER TABLE temp.t ALTER COLUMN a TO a int", "",
+	    "", ""), 0);
+	cr_assert_eq(alter("ALTER TABLE t RENAME COLUMN a TO b", "", "", ""),
+	    0);
+}
+
+Test(sqltext, replace_column_swaps_one_definition)
+{
+	char *out = NULL;
+	const char *def = "\"b\" text NOT NULL";
+
+	cr_assert_eq(cg_sql_replace_column(&out, "CREATE TABLE `t` (`a` "
+	    "integer PRIMARY KEY, `b` text DEFAULT (lower('X, y')), `c` int, "
+	    "FOREIGN KEY (`b`) REFERENCES u(b))", "B", def, strlen(def)), 1);
+	cr_assert_str_eq(out, "CREATE TABLE `t` (`a` integer PRIMARY KEY, "
+	    "\"b\" text NOT NULL, `c` int, FOREIGN KEY (`b`) REFERENCES u(b))");
+	free(out);
+	/* the last column, and a table constraint is no column */
+	cr_assert_eq(cg_sql_replace_column(&out, "CREATE TABLE t (a int, "
+	    "b int)", "b", "b text", 6), 1);
+	cr_assert_str_eq(out, "CREATE TABLE t (a int, b text)");
+	free(out);
+	cr_assert_eq(cg_sql_replace_column(&out, "CREATE TABLE t (a int, "
+	    "PRIMARY KEY (a))", "primary", "primary int", 11), 0);
+	cr_assert_null(out);
+	cr_assert_eq(cg_sql_replace_column(&out, "CREATE TABLE t (a int)",
+	    "z", "z int", 5), 0);
+}
