@@ -70,4 +70,17 @@ int cg_sql_first_ident_is(const char *sql, size_t len, const char *name);
 int cg_sql_replace_column(char **out, const char *create, const char *column,
     const char *def, size_t def_len);
 
+/* A token that can be a name: a word, a quoted name or a 'string'. */
+int cg_tok_is_name(struct cg_tok t);
+/* 1 when t is the punctuation character c. */
+int cg_tok_is_punct(const char *sql, struct cg_tok t, char c);
+/* The length of a statement without its final ';' and blanks. */
+size_t cg_sql_body_end(const char *sql, size_t len);
+/*
+ * After [schema.]name at *pos: *name is the name (the schema skipped),
+ * and the token after it is returned.
+ */
+struct cg_tok cg_sql_qualified(const char *sql, size_t len, size_t *pos,
+    struct cg_tok *name);
+
 #endif

@@ -576,24 +576,11 @@ tok_name(const char *sql, struct cg_tok t)
 	return cg_buf_detach(&b);
 }
 
-static int
-is_name(struct cg_tok t)
-{
-	return t.kind == CG_TOK_WORD || t.kind == CG_TOK_QUOTED ||
-	    t.kind == CG_TOK_STRING;
-}
-
-static int
-is_punct(const char *sql, struct cg_tok t, char c)
-{
-	return t.kind == CG_TOK_PUNCT && sql[t.off] == c;
-}
-
 /* Store a name token into *field; returns 0 or CG_ENOMEM. */
 static int
 take_name(char **field, const char *sql, struct cg_tok t, struct cg_err *err)
 {
-	if (!is_name(t))
+	if (!cg_tok_is_name(t))
 		return 0;
 	free(*field);
 	*field = tok_name(sql, t);
@@ -617,7 +604,7 @@ refine_alter(struct observed *o, const char *sql, size_t len,
 		return 0;
 	t = cg_sql_next_token(sql, len, &pos);	/* name */
 	t = cg_sql_next_token(sql, len, &pos);
-	if (is_punct(sql, t, '.')) {
+	if (cg_tok_is_punct(sql, t, '.')) {
 		t = cg_sql_next_token(sql, len, &pos);
 		t = cg_sql_next_token(sql, len, &pos);
 	}
@@ -665,9 +652,9 @@ dml_verb(const char *sql, size_t len, size_t *pos)
 		t = cg_sql_next_token(sql, len, pos);
 		if (t.kind == CG_TOK_END)
 			return t;
-		if (is_punct(sql, t, '('))
+		if (cg_tok_is_punct(sql, t, '('))
 			depth++;
-		else if (is_punct(sql, t, ')'))
+		else if (cg_tok_is_punct(sql, t, ')'))
 			depth--;
 		else if (depth == 0 && (cg_tok_is(sql, t, "INSERT") ||
 		    cg_tok_is(sql, t, "REPLACE") ||
@@ -691,7 +678,7 @@ has_upsert(const char *sql, size_t len, size_t pos)
 		if (c.kind == CG_TOK_END)
 			return 0;
 		if (cg_tok_is(sql, a, "ON") && cg_tok_is(sql, b, "CONFLICT") &&
-		    (is_punct(sql, c, '(') || cg_tok_is(sql, c, "DO")))
+		    (cg_tok_is_punct(sql, c, '(') || cg_tok_is(sql, c, "DO")))
 			return 1;
 		a = b;
 		b = c;

@@ -258,13 +258,6 @@ ident(const char *sql, struct cg_tok tok)
 	return out;
 }
 
-static int
-is_name(struct cg_tok tok)
-{
-	return tok.kind == CG_TOK_WORD || tok.kind == CG_TOK_QUOTED ||
-	    tok.kind == CG_TOK_STRING;
-}
-
 int
 cg_sql_alter_column(char **table, char **column, size_t *def_off,
     size_t *def_len, const char *sql, size_t len)
@@ -286,12 +279,12 @@ cg_sql_alter_column(char **table, char **column, size_t *def_off,
 		name = cg_sql_next_token(sql, len, &pos);
 		tok = cg_sql_next_token(sql, len, &pos);
 	}
-	if (!is_name(name) || !cg_tok_is(sql, tok, "alter"))
+	if (!cg_tok_is_name(name) || !cg_tok_is(sql, tok, "alter"))
 		return 0;
 	tok = cg_sql_next_token(sql, len, &pos);
 	if (cg_tok_is(sql, tok, "column"))
 		tok = cg_sql_next_token(sql, len, &pos);
-	if (!is_name(tok) || !cg_tok_is(sql, cg_sql_next_token(sql, len,
+	if (!cg_tok_is_name(tok) || !cg_tok_is(sql, cg_sql_next_token(sql, len,
 	    &pos), "to"))
 		return 0;
 	/* The definition: one column's, to the end (a ';' at most). */
@@ -337,7 +330,7 @@ names(const char *sql, struct cg_tok tok, const char *column, int *nomem)
 	char *n;
 	int eq;
 
-	if (!is_name(tok))
+	if (!cg_tok_is_name(tok))
 		return 0;
 	n = ident(sql, tok);
 	if (n == NULL) {
@@ -420,4 +413,40 @@ cg_sql_replace_column(char **out, const char *create, const char *column,
 	memcpy(*out + start + def_len, create + end, len - end);
 	(*out)[len - (end - start) + def_len] = '\0';
 	return 1;
+}
+
+int
+cg_tok_is_name(struct cg_tok t)
+{
+	return t.kind == CG_TOK_WORD || t.kind == CG_TOK_QUOTED ||
+	    t.kind == CG_TOK_STRING;
+}
+
+int
+cg_tok_is_punct(const char *sql, struct cg_tok t, char c)
+{
+	return t.kind == CG_TOK_PUNCT && sql[t.off] == c;
+}
+
+size_t
+cg_sql_body_end(const char *sql, size_t len)
+{
+	while (len > 0 && strchr(" \t\r\n\f\v;", sql[len - 1]) != NULL)
+		len--;
+	return len;
+}
+
+struct cg_tok
+cg_sql_qualified(const char *sql, size_t len, size_t *pos,
+    struct cg_tok *name)
+{
+	struct cg_tok t;
+
+	*name = cg_sql_next_token(sql, len, pos);
+	t = cg_sql_next_token(sql, len, pos);
+	if (cg_tok_is_punct(sql, t, '.')) {
+		*name = cg_sql_next_token(sql, len, pos);
+		t = cg_sql_next_token(sql, len, pos);
+	}
+	return t;
 }

@@ -69,43 +69,6 @@ put_ident(struct cg_buf *b, const char *name, size_t n, struct cg_err *err)
 	return rc;
 }
 
-static int
-is_punct(const char *sql, struct cg_tok t, char c)
-{
-	return t.kind == CG_TOK_PUNCT && sql[t.off] == c;
-}
-
-static int
-is_name(struct cg_tok t)
-{
-	return t.kind == CG_TOK_WORD || t.kind == CG_TOK_QUOTED ||
-	    t.kind == CG_TOK_STRING;
-}
-
-/* The statement without its final ';' and blanks. */
-static size_t
-body_end(const char *sql, size_t len)
-{
-	while (len > 0 && strchr(" \t\r\n\f\v;", sql[len - 1]) != NULL)
-		len--;
-	return len;
-}
-
-/* After [schema.]name: the position of the next token. */
-static struct cg_tok
-qualified(const char *sql, size_t len, size_t *pos, struct cg_tok *name)
-{
-	struct cg_tok t;
-
-	*name = cg_sql_next_token(sql, len, pos);
-	t = cg_sql_next_token(sql, len, pos);
-	if (is_punct(sql, t, '.')) {
-		*name = cg_sql_next_token(sql, len, pos);
-		t = cg_sql_next_token(sql, len, pos);
-	}
-	return t;
-}
-
 /* The matching ')' of the '(' just read; its offset, or 0. */
 static size_t
 close_paren(const char *sql, size_t len, size_t *pos)
@@ -117,9 +80,9 @@ close_paren(const char *sql, size_t len, size_t *pos)
 		t = cg_sql_next_token(sql, len, pos);
 		if (t.kind == CG_TOK_END)
 			return 0;
-		if (is_punct(sql, t, '('))
+		if (cg_tok_is_punct(sql, t, '('))
 			depth++;
-		else if (is_punct(sql, t, ')') && --depth == 0)
+		else if (cg_tok_is_punct(sql, t, ')') && --depth == 0)
 			return t.off;
 	}
 }
@@ -173,7 +136,7 @@ cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 	int depth = 0, first = 1;
 	int rc = 0;
 
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	t = cg_sql_next_token(sql, len, &pos);
 	if (!cg_tok_is(sql, t, "CREATE"))
 		return 0;
@@ -190,15 +153,15 @@ cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 		name = cg_sql_next_token(sql, len, &pos);
 	}
 	t = cg_sql_next_token(sql, len, &pos);
-	if (is_punct(sql, t, '.')) {
+	if (cg_tok_is_punct(sql, t, '.')) {
 		name = cg_sql_next_token(sql, len, &pos);
 		t = cg_sql_next_token(sql, len, &pos);
 	}
 	(void)name;
 	if (!cg_tok_is(sql, t, "ON"))
 		return 0;
-	t = qualified(sql, len, &pos, &tbl);
-	if (!is_name(tbl) || !is_punct(sql, t, '('))
+	t = cg_sql_qualified(sql, len, &pos, &tbl);
+	if (!cg_tok_is_name(tbl) || !cg_tok_is_punct(sql, t, '('))
 		return 0;
 	/* The indexed terms, each without ASC or DESC. */
 	item = pos;
@@ -207,12 +170,12 @@ cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 		t = cg_sql_next_token(sql, len, &pos);
 		if (t.kind == CG_TOK_END)
 			goto out;
-		if (is_punct(sql, t, '(')) {
+		if (cg_tok_is_punct(sql, t, '(')) {
 			depth++;
-		} else if (is_punct(sql, t, ')') && depth > 0) {
+		} else if (cg_tok_is_punct(sql, t, ')') && depth > 0) {
 			depth--;
-		} else if (depth == 0 && (is_punct(sql, t, ',') ||
-		    is_punct(sql, t, ')'))) {
+		} else if (depth == 0 && (cg_tok_is_punct(sql, t, ',') ||
+		    cg_tok_is_punct(sql, t, ')'))) {
 			start = cg_sql_skip_blank(sql, len, item);
 			end = last_end;
 			if (end <= start)
@@ -227,7 +190,7 @@ cg_sim_fail_unique_index(struct cg_sim_fail *out, sqlite3 *db,
 				goto out;
 			first = 0;
 			item = t.off + 1;
-			if (is_punct(sql, t, ')'))
+			if (cg_tok_is_punct(sql, t, ')'))
 				break;
 			last_end = item;
 			continue;
@@ -281,7 +244,7 @@ parse_copy(struct copy *c, const char *sql, size_t len)
 	int depth = 0;
 
 	memset(c, 0, sizeof(*c));
-	c->end = body_end(sql, len);
+	c->end = cg_sql_body_end(sql, len);
 	len = c->end;
 	t = cg_sql_next_token(sql, len, &pos);
 	if (cg_tok_is(sql, t, "REPLACE")) {
@@ -297,14 +260,14 @@ parse_copy(struct copy *c, const char *sql, size_t len)
 	}
 	if (!cg_tok_is(sql, t, "INTO"))
 		return 0;
-	t = qualified(sql, len, &pos, &c->target);
-	if (!is_name(c->target))
+	t = cg_sql_qualified(sql, len, &pos, &c->target);
+	if (!cg_tok_is_name(c->target))
 		return 0;
 	if (cg_tok_is(sql, t, "AS")) {
 		t = cg_sql_next_token(sql, len, &pos);
 		t = cg_sql_next_token(sql, len, &pos);
 	}
-	if (is_punct(sql, t, '(')) {
+	if (cg_tok_is_punct(sql, t, '(')) {
 		c->cols_off = pos;
 		c->cols_end = close_paren(sql, len, &pos);
 		if (c->cols_end == 0)
@@ -318,14 +281,14 @@ parse_copy(struct copy *c, const char *sql, size_t len)
 		t = cg_sql_next_token(sql, len, &pos);
 		if (t.kind == CG_TOK_END)
 			break;
-		if (is_punct(sql, t, '('))
+		if (cg_tok_is_punct(sql, t, '('))
 			depth++;
-		else if (is_punct(sql, t, ')'))
+		else if (cg_tok_is_punct(sql, t, ')'))
 			depth--;
 		else if (depth == 0 && c->from.len == 0 &&
 		    cg_tok_is(sql, t, "FROM")) {
-			t = qualified(sql, len, &pos, &c->from);
-			if (!is_name(c->from))
+			t = cg_sql_qualified(sql, len, &pos, &c->from);
+			if (!cg_tok_is_name(c->from))
 				c->from.len = 0;
 		}
 	}
@@ -426,7 +389,7 @@ check_text(struct cg_buf *out, sqlite3 *db, const char *table,
 		if (!cg_tok_is(sql, t, "CHECK"))
 			continue;
 		t = cg_sql_next_token(sql, len, &pos);
-		if (!is_punct(sql, t, '('))
+		if (!cg_tok_is_punct(sql, t, '('))
 			continue;
 		open = pos;
 		close = close_paren(sql, len, &pos);
@@ -721,7 +684,7 @@ cg_sim_fail_stand_in(sqlite3 *db, const char *sql, size_t len,
 
 	if (msg == NULL || strncmp(msg, any_row[0], strlen(any_row[0])) != 0)
 		return 0;
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	for (i = 0; !ok && i < sizeof(dflt) / sizeof(dflt[0]); i++) {
 		/* A newline ends any comment the statement ends with. */
 		q = sqlite3_mprintf("%.*s\n DEFAULT %s", (int)len, sql,
@@ -811,16 +774,16 @@ cg_sim_fail_filter(struct cg_sim_filter *out, sqlite3 *db, const char *sql,
 		t = cg_sql_next_token(sql, len, &pos);
 		if (t.kind == CG_TOK_END)
 			return 0;
-		if (is_punct(sql, t, '('))
+		if (cg_tok_is_punct(sql, t, '('))
 			depth++;
-		else if (is_punct(sql, t, ')'))
+		else if (cg_tok_is_punct(sql, t, ')'))
 			depth--;
 		else if (depth == 0 && cg_tok_is(sql, t, "FROM"))
 			break;
 	}
 	from = t.off;
-	t = qualified(sql, len, &pos, &name);
-	if (!is_name(name) || name.off != c.from.off)
+	t = cg_sql_qualified(sql, len, &pos, &name);
+	if (!cg_tok_is_name(name) || name.off != c.from.off)
 		return 0;
 	qual = name;
 	if (cg_tok_is(sql, t, "AS")) {
@@ -834,17 +797,17 @@ cg_sim_fail_filter(struct cg_sim_filter *out, sqlite3 *db, const char *sql,
 	/* What follows: joins, a WHERE; nothing that merges rows. */
 	for (depth = 0; t.kind != CG_TOK_END;
 	    t = cg_sql_next_token(sql, len, &pos)) {
-		if (is_punct(sql, t, '(')) {
+		if (cg_tok_is_punct(sql, t, '(')) {
 			depth++;
 			continue;
 		}
-		if (is_punct(sql, t, ')')) {
+		if (cg_tok_is_punct(sql, t, ')')) {
 			depth--;
 			continue;
 		}
 		if (depth > 0)
 			continue;
-		if (is_punct(sql, t, ',') || cg_tok_is(sql, t, "JOIN"))
+		if (cg_tok_is_punct(sql, t, ',') || cg_tok_is(sql, t, "JOIN"))
 			joined = 1;
 		else if (cg_tok_is(sql, t, "WHERE"))
 			where = t.off + t.len;

@@ -170,12 +170,6 @@ cg_sim_keys_free(struct cg_sim_keys *k)
 /* ---- text ---- */
 
 static int
-is_punct(const char *sql, struct cg_tok t, char c)
-{
-	return t.kind == CG_TOK_PUNCT && sql[t.off] == c;
-}
-
-static int
 is_name(struct cg_tok t)
 {
 	return t.kind == CG_TOK_WORD || t.kind == CG_TOK_QUOTED;
@@ -204,30 +198,6 @@ tok_names(const char *sql, struct cg_tok t, const char *n)
 	return eq;
 }
 
-/* The statement without its final ';' and blanks. */
-static size_t
-body_end(const char *sql, size_t len)
-{
-	while (len > 0 && strchr(" \t\r\n\f\v;", sql[len - 1]) != NULL)
-		len--;
-	return len;
-}
-
-/* After [schema.]name: the next token. */
-static struct cg_tok
-qualified(const char *sql, size_t len, size_t *pos, struct cg_tok *name)
-{
-	struct cg_tok t;
-
-	*name = cg_sql_next_token(sql, len, pos);
-	t = cg_sql_next_token(sql, len, pos);
-	if (is_punct(sql, t, '.')) {
-		*name = cg_sql_next_token(sql, len, pos);
-		t = cg_sql_next_token(sql, len, pos);
-	}
-	return t;
-}
-
 /* CREATE [UNIQUE] INDEX, taken apart. */
 struct index_text {
 	int unique;
@@ -244,7 +214,7 @@ parse_index(struct index_text *x, const char *sql, size_t len)
 	int depth = 0;
 
 	memset(x, 0, sizeof(*x));
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	x->end = len;
 	t = cg_sql_next_token(sql, len, &pos);
 	if (!cg_tok_is(sql, t, "CREATE"))
@@ -256,24 +226,24 @@ parse_index(struct index_text *x, const char *sql, size_t len)
 	}
 	if (!cg_tok_is(sql, t, "INDEX"))
 		return 0;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (cg_tok_is(sql, name, "IF")) {	/* IF NOT EXISTS */
 		(void)cg_sql_next_token(sql, len, &pos);
-		t = qualified(sql, len, &pos, &name);
+		t = cg_sql_qualified(sql, len, &pos, &name);
 	}
 	if (!cg_tok_is(sql, t, "ON"))
 		return 0;
-	t = qualified(sql, len, &pos, &x->table);
-	if (!is_name(x->table) || !is_punct(sql, t, '('))
+	t = cg_sql_qualified(sql, len, &pos, &x->table);
+	if (!is_name(x->table) || !cg_tok_is_punct(sql, t, '('))
 		return 0;
 	x->open = t.off;
 	for (;;) {
 		t = cg_sql_next_token(sql, len, &pos);
 		if (t.kind == CG_TOK_END)
 			return 0;
-		if (is_punct(sql, t, '('))
+		if (cg_tok_is_punct(sql, t, '('))
 			depth++;
-		else if (is_punct(sql, t, ')') && depth-- == 0)
+		else if (cg_tok_is_punct(sql, t, ')') && depth-- == 0)
 			break;
 	}
 	x->close = t.off;
@@ -302,15 +272,15 @@ split(struct span *out, size_t max, const char *sql, size_t off, size_t end,
 		t = cg_sql_next_token(sql, end, &pos);
 		if (t.kind != CG_TOK_END && t.off >= end)
 			t.kind = CG_TOK_END;
-		if (is_punct(sql, t, '(')) {
+		if (cg_tok_is_punct(sql, t, '(')) {
 			depth++;
-		} else if (is_punct(sql, t, ')')) {
+		} else if (cg_tok_is_punct(sql, t, ')')) {
 			depth--;
 		} else if (and && depth == 0 && (cg_tok_is(sql, t, "BETWEEN") ||
 		    cg_tok_is(sql, t, "CASE"))) {
 			return 0;
 		} else if (t.kind == CG_TOK_END || (depth == 0 && (and ?
-		    cg_tok_is(sql, t, "AND") : is_punct(sql, t, ',')))) {
+		    cg_tok_is(sql, t, "AND") : cg_tok_is_punct(sql, t, ',')))) {
 			size_t s = cg_sql_skip_blank(sql, end, start);
 			size_t e = last.off + last.len;
 
@@ -636,16 +606,16 @@ dropped_index(struct cg_sim_keys *k, sqlite3 *db, const char *sql,
 	char *n = NULL;
 	int rc = 0;
 
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	t = cg_sql_next_token(sql, len, &pos);
 	if (!cg_tok_is(sql, t, "DROP"))
 		return 0;
 	t = cg_sql_next_token(sql, len, &pos);
 	if (!cg_tok_is(sql, t, "INDEX"))
 		return 0;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (cg_tok_is(sql, name, "IF") && cg_tok_is(sql, t, "EXISTS"))
-		t = qualified(sql, len, &pos, &name);
+		t = cg_sql_qualified(sql, len, &pos, &name);
 	if (t.kind != CG_TOK_END || !is_name(name))
 		return 0;
 	n = tok_ident(sql, name);
@@ -682,14 +652,14 @@ added_column(struct cg_sim_keys *k, const char *table, const char *sql,
 	struct added a;
 	size_t pos = 0;
 
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	t = cg_sql_next_token(sql, len, &pos);
 	if (!cg_tok_is(sql, t, "ALTER"))
 		return 0;
 	t = cg_sql_next_token(sql, len, &pos);
 	if (!cg_tok_is(sql, t, "TABLE"))
 		return 0;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (!cg_tok_is(sql, t, "ADD"))
 		return 0;
 	t = cg_sql_next_token(sql, len, &pos);
@@ -728,7 +698,7 @@ next_is(const char *sql, size_t len, size_t *pos, const char *kw)
 	struct cg_tok t = cg_sql_next_token(sql, len, pos);
 
 	if (kw[1] == '\0' && !(kw[0] >= 'A' && kw[0] <= 'Z'))
-		return is_punct(sql, t, kw[0]);
+		return cg_tok_is_punct(sql, t, kw[0]);
 	return cg_tok_is(sql, t, kw);
 }
 
@@ -746,11 +716,11 @@ dedupe(struct cg_sim_keys *k, sqlite3 *db, const char *table,
 	size_t pos = 0, i, n, end;
 	const char *coll;
 
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	if (!next_is(sql, len, &pos, "DELETE") ||
 	    !next_is(sql, len, &pos, "FROM"))
 		return 0;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (!tok_names(sql, name, table) || !cg_tok_is(sql, t, "WHERE") ||
 	    !is_rowid(sql, cg_sql_next_token(sql, len, &pos)) ||
 	    !next_is(sql, len, &pos, "NOT") || !next_is(sql, len, &pos, "IN") ||
@@ -763,7 +733,7 @@ dedupe(struct cg_sim_keys *k, sqlite3 *db, const char *table,
 	    !is_rowid(sql, cg_sql_next_token(sql, len, &pos)) ||
 	    !next_is(sql, len, &pos, ")") || !next_is(sql, len, &pos, "FROM"))
 		return 0;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (!tok_names(sql, name, table) || !cg_tok_is(sql, t, "GROUP") ||
 	    !next_is(sql, len, &pos, "BY"))
 		return 0;
@@ -871,7 +841,7 @@ parse_copy(struct copy *c, sqlite3 *db, const char *into, const char *sql,
 	int depth = 0, rc = 0, star = 0;
 
 	memset(c, 0, sizeof(*c));
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	t = cg_sql_next_token(sql, len, &pos);
 	if (!cg_tok_is(sql, t, "INSERT"))
 		return 0;
@@ -887,18 +857,18 @@ parse_copy(struct copy *c, sqlite3 *db, const char *into, const char *sql,
 	}
 	if (!cg_tok_is(sql, t, "INTO"))
 		return 0;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (!tok_names(sql, name, into))
 		return 0;
-	if (is_punct(sql, t, '(')) {
+	if (cg_tok_is_punct(sql, t, '(')) {
 		cols_off = pos;
 		for (;;) {
 			t = cg_sql_next_token(sql, len, &pos);
 			if (t.kind == CG_TOK_END)
 				return 0;
-			if (is_punct(sql, t, '(')) {
+			if (cg_tok_is_punct(sql, t, '(')) {
 				depth++;
-			} else if (is_punct(sql, t, ')') && depth-- == 0) {
+			} else if (cg_tok_is_punct(sql, t, ')') && depth-- == 0) {
 				cols_end = t.off;
 				break;
 			}
@@ -914,15 +884,15 @@ parse_copy(struct copy *c, sqlite3 *db, const char *into, const char *sql,
 	for (depth = 0;; t = cg_sql_next_token(sql, len, &pos)) {
 		if (t.kind == CG_TOK_END)
 			return 0;
-		if (is_punct(sql, t, '('))
+		if (cg_tok_is_punct(sql, t, '('))
 			depth++;
-		else if (is_punct(sql, t, ')'))
+		else if (cg_tok_is_punct(sql, t, ')'))
 			depth--;
 		else if (depth == 0 && cg_tok_is(sql, t, "FROM"))
 			break;
 	}
 	fromoff = t.off;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (!is_name(name))
 		return 0;
 	if (cg_tok_is(sql, t, "AS")) {
@@ -936,11 +906,11 @@ parse_copy(struct copy *c, sqlite3 *db, const char *into, const char *sql,
 	/* Only a WHERE, an ORDER BY or a LIMIT may follow. */
 	for (depth = 0; t.kind != CG_TOK_END;
 	    t = cg_sql_next_token(sql, len, &pos)) {
-		if (is_punct(sql, t, '('))
+		if (cg_tok_is_punct(sql, t, '('))
 			depth++;
-		else if (is_punct(sql, t, ')'))
+		else if (cg_tok_is_punct(sql, t, ')'))
 			depth--;
-		else if (depth == 0 && (is_punct(sql, t, ',') ||
+		else if (depth == 0 && (cg_tok_is_punct(sql, t, ',') ||
 		    cg_tok_is(sql, t, "JOIN") || cg_tok_is(sql, t, "GROUP") ||
 		    cg_tok_is(sql, t, "HAVING") || cg_tok_is(sql, t, "UNION") ||
 		    cg_tok_is(sql, t, "INTERSECT") ||
@@ -1003,7 +973,7 @@ parse_copy(struct copy *c, sqlite3 *db, const char *into, const char *sql,
 			struct cg_tok a = cg_sql_next_token(sql, e, &p);
 			struct cg_tok b = cg_sql_next_token(sql, e, &p);
 
-			if (is_punct(sql, b, '.') && (tok_names(sql, a,
+			if (cg_tok_is_punct(sql, b, '.') && (tok_names(sql, a,
 			    c->source) || (alias.len > 0 &&
 			    a.len == alias.len &&
 			    strncasecmp(sql + a.off, sql + alias.off,
@@ -1317,23 +1287,23 @@ set_columns(struct cg_strvec *out, const char *sql, size_t len, size_t pos,
 		t = cg_sql_next_token(sql, len, &pos);
 		if (t.kind == CG_TOK_END)
 			return 1;
-		if (is_punct(sql, t, '(')) {
+		if (cg_tok_is_punct(sql, t, '(')) {
 			depth++;
-		} else if (is_punct(sql, t, ')')) {
+		} else if (cg_tok_is_punct(sql, t, ')')) {
 			depth--;
-		} else if (depth == 0 && is_punct(sql, t, ',')) {
+		} else if (depth == 0 && cg_tok_is_punct(sql, t, ',')) {
 			lhs = 1;
 			continue;
 		} else if (depth == 0 && (cg_tok_is(sql, t, "WHERE") ||
 		    cg_tok_is(sql, t, "FROM") || cg_tok_is(sql, t, "RETURNING") ||
 		    cg_tok_is(sql, t, "ORDER") || cg_tok_is(sql, t, "LIMIT"))) {
 			return 1;
-		} else if (is_punct(sql, t, '=') && depth == 0) {
+		} else if (cg_tok_is_punct(sql, t, '=') && depth == 0) {
 			lhs = 0;
 			continue;
 		}
-		if (!lhs || is_punct(sql, t, '(') || is_punct(sql, t, ')') ||
-		    is_punct(sql, t, ','))
+		if (!lhs || cg_tok_is_punct(sql, t, '(') || cg_tok_is_punct(sql, t, ')') ||
+		    cg_tok_is_punct(sql, t, ','))
 			continue;
 		/* SET col = ..., or SET (a, b) = ... */
 		id = is_name(t) ? tok_ident(sql, t) : NULL;
@@ -1379,14 +1349,14 @@ updated(struct cg_sim_keys *k, sqlite3 *db, const char *table,
 	size_t pos = 0, i, j;
 	int rc;
 
-	len = body_end(sql, len);
+	len = cg_sql_body_end(sql, len);
 	t = cg_sql_next_token(sql, len, &pos);
 	/* A generated column may follow what it sets: forget all then. */
 	if (table == NULL || !cg_tok_is(sql, t, "UPDATE") || any_trigger(db) ||
 	    update_acts(db, table) || exists(db, "SELECT 1 FROM "
 	    "pragma_table_xinfo(?1, 'main') WHERE hidden IN (2, 3)", table))
 		goto all;
-	t = qualified(sql, len, &pos, &name);
+	t = cg_sql_qualified(sql, len, &pos, &name);
 	if (!tok_names(sql, name, table))
 		goto all;
 	if (cg_tok_is(sql, t, "AS"))
@@ -1731,7 +1701,7 @@ fixed_columns(struct judge *j, const char *table)
 		a = cg_sql_next_token(j->sql, end, &pos);
 		b = cg_sql_next_token(j->sql, end, &pos);
 		c = cg_sql_next_token(j->sql, end, &pos);
-		if (!is_name(a) || !is_punct(j->sql, b, '=') ||
+		if (!is_name(a) || !cg_tok_is_punct(j->sql, b, '=') ||
 		    (c.kind != CG_TOK_STRING && c.kind != CG_TOK_NUMBER) ||
 		    cg_sql_next_token(j->sql, end, &pos).kind != CG_TOK_END)
 			continue;

@@ -483,13 +483,10 @@ cut(sqlite3_value *a, sqlite3_value *b)
 	    (nb == 0 || memmem(ta, (size_t)na, tb, (size_t)nb) != NULL);
 }
 
-/* 1 when b is a CAST of a (to a number or text), which a copy converts. */
+/* The integer that sql (two parameters: a, b) answers; 0 on failure. */
 static int
-cast_of(sqlite3 *db, sqlite3_value *a, sqlite3_value *b)
+ask2(sqlite3 *db, const char *sql, sqlite3_value *a, sqlite3_value *b)
 {
-	static const char sql[] = "SELECT CAST(?1 AS INTEGER) IS ?2 OR "
-	    "CAST(?1 AS REAL) IS ?2 OR CAST(?1 AS NUMERIC) IS ?2 OR "
-	    "CAST(?1 AS TEXT) IS ?2";
 	sqlite3_stmt *st = NULL;
 	int yes = 0;
 
@@ -502,6 +499,17 @@ cast_of(sqlite3 *db, sqlite3_value *a, sqlite3_value *b)
 	return yes;
 }
 
+/* 1 when b is a CAST of a (to a number or text), which a copy converts. */
+static int
+cast_of(sqlite3 *db, sqlite3_value *a, sqlite3_value *b)
+{
+	static const char sql[] = "SELECT CAST(?1 AS INTEGER) IS ?2 OR "
+	    "CAST(?1 AS REAL) IS ?2 OR CAST(?1 AS NUMERIC) IS ?2 OR "
+	    "CAST(?1 AS TEXT) IS ?2";
+
+	return ask2(db, sql, a, b);
+}
+
 /*
  * 1 when a number and a text that reads the same (10001 and '10001'): a
  * copy between a numeric and a text column that keeps every character.
@@ -512,20 +520,12 @@ same_text(sqlite3 *db, sqlite3_value *a, sqlite3_value *b)
 	static const char sql[] =
 	    "SELECT CAST(?1 AS TEXT) IS CAST(?2 AS TEXT)";
 	int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
-	sqlite3_stmt *st = NULL;
-	int yes = 0;
 
 	if ((ta == SQLITE_TEXT) == (tb == SQLITE_TEXT) ||
 	    ta == SQLITE_BLOB || tb == SQLITE_BLOB || ta == SQLITE_NULL ||
 	    tb == SQLITE_NULL)
 		return 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_bind_value(st, 1, a) == SQLITE_OK &&
-	    sqlite3_bind_value(st, 2, b) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		yes = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return yes;
+	return ask2(db, sql, a, b);
 }
 
 /* m += "'017' became 17", each value as SQL writes it (quote()). */
