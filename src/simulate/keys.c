@@ -1334,6 +1334,110 @@ names_any(const char *text, const struct cg_strvec *cols)
 	}
 }
 
+/* The key (col) that copied_unique found, on table; col is taken. */
+static int
+copy_key(struct cg_sim_keys *k, sqlite3 *db, const char *table, char *col,
+    struct cg_err *err)
+{
+	struct ukey key;
+	const char *coll = col_coll(db, table, col);
+
+	memset(&key, 0, sizeof(key));
+	key.table = cg_strdup(table);
+	key.cols = calloc(1, sizeof(*key.cols));
+	key.colls = calloc(1, sizeof(*key.colls));
+	if (key.cols != NULL)
+		key.cols[0] = col;
+	else
+		free(col);
+	key.ncols = 1;
+	if (key.colls != NULL)
+		key.colls[0] = cg_strdup(coll != NULL ? coll : "BINARY");
+	if (key.table == NULL || key.cols == NULL || key.colls == NULL ||
+	    key.colls[0] == NULL) {
+		if (key.colls == NULL) {
+			free(key.cols != NULL ? key.cols[0] : NULL);
+			free(key.cols);
+			key.cols = NULL;
+		}
+		key_release(&key);
+		return cg_err_nomem(err);
+	}
+	return push_key(k, &key, err);
+}
+
+/*
+ * UPDATE t SET new = old [WHERE ...], where new is a column the file
+ * added with the default NULL and nothing wrote since, and old is a
+ * unique column of t (a unique index of that one column, not partial)
+ * with the same affinity and collation: no two rows agree on new from
+ * now on (the rows the WHERE leaves keep their NULL).  *out is that
+ * column, malloc'd; NULL when the statement is not that.
+ */
+static int
+copied_unique(char **out, struct cg_sim_keys *k, sqlite3 *db,
+    const char *table, const char *sql, size_t len, size_t pos)
+{
+	static const char uq[] = "SELECT 1 FROM pragma_index_list(?1, 'main') "
+	    "AS il WHERE il.\"unique\" = 1 AND il.\"partial\" = 0 AND "
+	    "(SELECT count(*) FROM pragma_index_info(il.name)) = 1 AND "
+	    "(SELECT name FROM pragma_index_info(il.name)) = ?2 COLLATE NOCASE "
+	    "AND (SELECT coll FROM pragma_index_xinfo(il.name) WHERE key = 1) "
+	    "= ?3 COLLATE NOCASE";
+	struct cg_tok dst, eq, src, t;
+	char *d = NULL, *o = NULL;
+	const char *dc, *oc;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int ok = 0;
+
+	*out = NULL;
+	dst = cg_sql_next_token(sql, len, &pos);
+	eq = cg_sql_next_token(sql, len, &pos);
+	src = cg_sql_next_token(sql, len, &pos);
+	t = cg_sql_next_token(sql, len, &pos);
+	if (!is_name(dst) || !cg_tok_is_punct(sql, eq, '=') || !is_name(src) ||
+	    (t.kind != CG_TOK_END && !cg_tok_is(sql, t, "WHERE")))
+		return 0;
+	d = tok_ident(sql, dst);
+	o = tok_ident(sql, src);
+	if (d == NULL || o == NULL || cg_ident_eq(d, o))
+		goto out;
+	for (i = 0; i < k->na; i++)
+		if (cg_ident_eq(k->a[i].table, table) &&
+		    cg_ident_eq(k->a[i].col, d))
+			break;
+	dc = col_coll(db, table, d);
+	oc = col_coll(db, table, o);
+	if (i == k->na || dc == NULL || oc == NULL || !cg_ident_eq(dc, oc) ||
+	    col_affinity(db, table, d) != col_affinity(db, table, o))
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1, "
+	    "'main') WHERE name = ?2 COLLATE NOCASE AND dflt_value IS NULL",
+	    -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC) == SQLITE_OK)
+		ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ok && sqlite3_prepare_v2(db, uq, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, o, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, oc, -1, SQLITE_STATIC) == SQLITE_OK)
+		ok = sqlite3_step(st) == SQLITE_ROW;
+	else
+		ok = 0;
+	sqlite3_finalize(st);
+	if (ok) {
+		*out = d;
+		d = NULL;
+	}
+out:
+	free(d);
+	free(o);
+	return 0;
+}
+
 /*
  * UPDATE table SET cols: the keys and added columns of table that do not
  * involve cols stay.  Everything goes when it cannot tell what else the
@@ -1346,6 +1450,7 @@ updated(struct cg_sim_keys *k, sqlite3 *db, const char *table,
 {
 	struct cg_strvec cols = CG_STRVEC_INIT;
 	struct cg_tok t, name;
+	char *copy = NULL;
 	size_t pos = 0, i, j;
 	int rc;
 
@@ -1365,9 +1470,12 @@ updated(struct cg_sim_keys *k, sqlite3 *db, const char *table,
 		t = cg_sql_next_token(sql, len, &pos);	/* the alias */
 	if (!cg_tok_is(sql, t, "SET"))
 		goto all;
+	if (copied_unique(&copy, k, db, table, sql, len, pos) < 0)
+		return cg_err_nomem(err);
 	rc = set_columns(&cols, sql, len, pos, err);
 	if (rc < 0) {
 		cg_strvec_release(&cols);
+		free(copy);
 		return rc;
 	}
 	if (rc == 0 || cols.n == 0)
@@ -1394,9 +1502,10 @@ updated(struct cg_sim_keys *k, sqlite3 *db, const char *table,
 	k->nk = j;
 	forget_added(k, table, &cols);
 	cg_strvec_release(&cols);
-	return 0;
+	return copy != NULL ? copy_key(k, db, table, copy, err) : 0;
 all:
 	cg_strvec_release(&cols);
+	free(copy);
 	forget(k, NULL);
 	return 0;
 }

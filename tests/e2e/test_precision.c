@@ -484,6 +484,50 @@ Test(precision, a_trigger_that_writes_the_table_forgets_the_key)
 	cg_run_release(&r);
 }
 
+static const char installs[] =
+    "CREATE TABLE gi (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, "
+    "installation_id TEXT NOT NULL UNIQUE);\n";
+
+/* SAM 0055: a new column filled from a unique one is unique too. */
+Test(precision, a_column_an_update_copies_from_a_unique_one_cannot_collide)
+{
+	struct cg_run r;
+
+	check_new(&r, installs, "ALTER TABLE gi ADD COLUMN ext TEXT;\n"
+	    "UPDATE gi SET ext = installation_id WHERE ext IS NULL;\n"
+	    "CREATE UNIQUE INDEX gi_u ON gi (user_id, ext) WHERE ext IS NOT "
+	    "NULL;\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_NO(&r, MAY_FAIL);
+	cg_run_release(&r);
+}
+
+Test(precision, a_column_an_update_copies_from_a_plain_one_may_collide)
+{
+	struct cg_run r;
+
+	check_new(&r, installs, "ALTER TABLE gi ADD COLUMN ext TEXT;\n"
+	    "UPDATE gi SET ext = user_id;\n"
+	    "CREATE UNIQUE INDEX gi_u ON gi (ext);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:3:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
+/* The rows the WHERE leaves keep the default 'x': they agree. */
+Test(precision, a_copy_into_a_column_with_a_default_may_collide)
+{
+	struct cg_run r;
+
+	check_new(&r, installs, "ALTER TABLE gi ADD COLUMN ext TEXT NOT NULL "
+	    "DEFAULT 'x';\n"
+	    "UPDATE gi SET ext = installation_id WHERE id > 1;\n"
+	    "CREATE UNIQUE INDEX gi_u ON gi (ext);\n");
+	ASSERT_EXIT(&r, 0);
+	ASSERT_HAS(&r, "migrations/0002_next.sql:3:1: " MAY_FAIL);
+	cg_run_release(&r);
+}
+
 Test(precision, rebuild_with_a_new_unique_key_may_fail)
 {
 	struct cg_run r;
