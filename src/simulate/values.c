@@ -861,8 +861,12 @@ cg_sim_values_judge(struct cg_sim_values *v, sqlite3 *db, size_t ti,
 				continue;
 			at = copy >= 0 ? copy : (long)last_naming(v, name,
 			    final, nstmt);
-			if (copy >= 0 && copy_without(v, final, colname) >= 0)
-				at = copy_without(v, final, colname);
+			if (copy >= 0) {
+				long w = copy_without(v, final, colname);
+
+				if (w >= 0)
+					at = w;
+			}
 			rc = cg_buf_printf(&m, err, "simulated: the values of "
 			    "%s.%s are gone (%zu seeded value%s): %s", final,
 			    colname, nz, nz == 1 ? "" : "s", copy >= 0 ?
